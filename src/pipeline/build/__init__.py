@@ -1,0 +1,1 @@
+"""Runs the stages: papermill execution, provenance manifest and change summary."""

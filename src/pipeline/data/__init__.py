@@ -1,0 +1,1 @@
+"""Raw data: codebook, schemas, readers, validation, cleaning and the synthetic generator."""

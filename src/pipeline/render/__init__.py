@@ -1,0 +1,1 @@
+"""Renders the book: Quarto where installed, else the built-in pandoc + Typst renderer."""

@@ -1,0 +1,1 @@
+"""Turns results into what the report includes: ``_variables.yml`` and pipe tables."""

@@ -1,0 +1,1 @@
+"""The statistics the report states (DESIGN.md section 3)."""
