@@ -1,0 +1,104 @@
+# Builds the "Konstruktiv uro" report from data/raw with one command.
+# Every stage has real file dependencies: a stage reruns only when its inputs,
+# its code or its parameters changed (DESIGN.md section 1).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON_SYSTEM ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.installed-from-lock
+
+# Edition and analysis parameters (see README). AS_OF empty = today.
+AS_OF ?=
+COHORTS ?= all
+PARAMS ?=
+RENDERER ?= auto
+BASELINE ?=
+
+STAMPS := build/stamps
+# Newest commit time of the inputs, so the PDF dates and ids do not depend on the clock.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct -- data report src notebooks _quarto.yml 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+RAW_FILES := $(shell find data/raw -type f 2>/dev/null | LC_ALL=C sort)
+REFERENCE := data/reference/codebook.yaml
+PIPELINE_CORE := $(wildcard src/pipeline/*.py) $(wildcard src/pipeline/build/*.py)
+DATA_CODE := $(shell find src/pipeline/data -name '*.py' 2>/dev/null)
+STATS_CODE := $(shell find src/pipeline/stats src/pipeline/report -name '*.py' 2>/dev/null)
+FIGURE_CODE := $(shell find src/pipeline/figures -name '*.py' 2>/dev/null)
+RENDER_CODE := $(shell find src/pipeline/render -type f 2>/dev/null)
+REPORT_SOURCES := _quarto.yml $(shell find report -maxdepth 1 -name '*.qmd' 2>/dev/null)
+
+.PHONY: help report test lint lock lab clean distclean validate render FORCE
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@echo "  Variables: AS_OF=YYYY-MM-DD (edition, default today), COHORTS=all|0,1,2, RENDERER=auto|quarto|builtin"
+
+$(VENV_STAMP): requirements.lock pyproject.toml
+	@echo "[setup] creating $(VENV) from requirements.lock"
+	@test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+# Parameters are a dependency too: the file changes only when their values do.
+build/params.txt: FORCE
+	@mkdir -p build
+	@line='as_of=$(AS_OF) cohorts=$(COHORTS) $(PARAMS)'; \
+	  echo "$$line" | cmp -s - $@ 2>/dev/null || echo "$$line" > $@
+
+$(STAMPS)/clean: $(VENV_STAMP) $(RAW_FILES) $(REFERENCE) $(DATA_CODE) $(PIPELINE_CORE) notebooks/01_clean.ipynb
+	@mkdir -p $(STAMPS)
+	@$(PY) -m pipeline run --quiet --stage clean
+	@touch $@
+
+$(STAMPS)/statistics: $(STAMPS)/clean build/params.txt $(STATS_CODE) notebooks/02_statistics.ipynb
+	@$(PY) -m pipeline run --quiet --stage statistics $(if $(AS_OF),-p as_of $(AS_OF)) -p cohorts $(COHORTS) $(PARAMS)
+	@touch $@
+
+$(STAMPS)/figures: $(STAMPS)/statistics $(FIGURE_CODE) notebooks/03_figures.ipynb data/reference/programme.yaml
+	@$(PY) -m pipeline run --quiet --stage figures
+	@touch $@
+
+$(STAMPS)/render: $(STAMPS)/figures $(REPORT_SOURCES) $(RENDER_CODE)
+	@$(PY) -m pipeline render --renderer $(RENDERER)
+	@touch $@
+
+report: $(STAMPS)/render ## build data → statistics → figures → _book/ (HTML + PDF)
+	@echo "report: _book/index.html and _book/konstruktiv-uro.pdf"
+
+validate: $(VENV_STAMP) ## check data/raw against the contract and list every problem
+	@$(PY) -m pipeline validate data/raw
+
+render: $(VENV_STAMP) ## render the book again from what report/_generated holds
+	@$(PY) -m pipeline render --renderer $(RENDERER)
+
+test: $(VENV_STAMP) ## set up and run lint + the whole test suite
+	@$(VENV)/bin/ruff check src tests
+	@$(PY) -m pytest -q
+
+lint: $(VENV_STAMP) ## ruff on the code
+	@$(VENV)/bin/ruff check src tests
+
+lock: ## re-resolve requirements.lock from pyproject.toml in a throwaway venv
+	@rm -rf build/lockenv && $(PYTHON_SYSTEM) -m venv build/lockenv
+	@build/lockenv/bin/pip install --quiet --disable-pip-version-check '.[dev]'
+	@{ head -2 requirements.lock; build/lockenv/bin/pip freeze --exclude-editable | grep -v '^konstruktiv-uro-pipeline'; } > requirements.lock.new
+	@mv requirements.lock.new requirements.lock && rm -rf build/lockenv
+
+lab: $(VENV_STAMP) ## open the notebooks in JupyterLab (installs the 'lab' extra)
+	@$(PY) -m pip install --quiet -e '.[lab]'
+	@$(VENV)/bin/jupyter lab notebooks/
+
+clean: ## remove build outputs (keeps .venv and data/raw)
+	rm -rf build _book report/_generated _variables.yml
+	find data/processed -mindepth 1 ! -name README.md -exec rm -rf {} +
+
+distclean: clean ## also remove the virtual environment
+	rm -rf $(VENV)

@@ -1,0 +1,105 @@
+"""The ``python -m pipeline`` commands (DESIGN.md section 5), and nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline.errors import PipelineError
+from pipeline.paths import PATHS
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from pipeline.data.synth import write_synthetic
+
+    summary = write_synthetic(Path(args.out), seed=args.seed, scale=args.scale)
+    print(summary)
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from pipeline.data.validate import validate_raw
+
+    raw = validate_raw(Path(args.raw_dir))
+    print(raw.summary())
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from pipeline.build.runner import STAGE_NAMES, coerce, run_stages, unknown_parameters
+
+    extra = {name: coerce(value) for name, value in args.param}
+    unknown = unknown_parameters(extra)
+    if unknown:
+        raise PipelineError(f"no notebook declares the parameter(s) {', '.join(unknown)}")
+    base = {
+        "raw_dir": str(Path(args.raw).resolve()),
+        "processed_dir": str(Path(args.processed).resolve()),
+        "generated_dir": str(PATHS.generated),
+    }
+    names = [args.stage] if args.stage else list(STAGE_NAMES)
+    run_stages(names, base, extra, progress=not args.quiet)
+    return 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    from pipeline.render import render
+
+    result = render(PATHS.root, renderer=args.renderer)
+    print(result)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="Rebuild the 'Konstruktiv uro' report from raw survey exports.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("synth", help="write a synthetic data/raw tree calibrated to 2019")
+    p.add_argument("--out", required=True, help="folder to write kull-NN/ folders into")
+    p.add_argument("--seed", type=int, default=2019, help="random seed (default 2019)")
+    p.add_argument("--scale", type=int, default=1, help="multiply the groups (benchmarks)")
+    p.set_defaults(func=_synth)
+
+    p = sub.add_parser("validate", help="check raw data against the contract; list every problem")
+    p.add_argument("raw_dir", nargs="?", default=str(PATHS.raw), help="default data/raw")
+    p.set_defaults(func=_validate)
+
+    from pipeline.build.runner import STAGE_NAMES
+
+    p = sub.add_parser("run", help="execute the notebooks with papermill, stage by stage")
+    p.add_argument("--raw", default=str(PATHS.raw), help="raw data folder (default data/raw)")
+    p.add_argument("--processed", default=str(PATHS.processed), help="default data/processed")
+    p.add_argument("--stage", choices=STAGE_NAMES, help="run only this stage")
+    p.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="parameter for every notebook that declares it, e.g. -p as_of 2019-06-30",
+    )
+    p.add_argument("--quiet", action="store_true", help="no papermill progress bar")
+    p.set_defaults(func=_run)
+
+    p = sub.add_parser("render", help="render the book to _book/ (HTML and PDF)")
+    p.add_argument("--renderer", choices=("auto", "quarto", "builtin"), default="auto")
+    p.set_defaults(func=_render)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except PipelineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

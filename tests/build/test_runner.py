@@ -1,0 +1,75 @@
+"""The papermill runner: parameter routing and failure messages."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.build.runner import (
+    STAGES,
+    Stage,
+    coerce,
+    declared_parameters,
+    execute_stage,
+    parameters_for,
+    stage,
+)
+from pipeline.errors import StageError
+from pipeline.paths import PATHS, Paths
+
+HERE = Path(__file__).parent / "notebooks"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Paths:
+    (tmp_path / "notebooks").mkdir()
+    for nb in HERE.glob("*.ipynb"):
+        shutil.copy(nb, tmp_path / "notebooks" / nb.name)
+    return Paths(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("3", 3), ("0.1", 0.1), ("2019-06-30", "2019-06-30"), ("all", "all"), ("0,1,2", "0,1,2")],
+)
+def test_coerce_reads_values_like_papermill(text: str, expected: object) -> None:
+    assert coerce(text) == expected
+    assert type(coerce(text)) is type(expected)
+
+
+def test_parameters_go_only_to_notebooks_that_declare_them() -> None:
+    nb = HERE / "ok.ipynb"
+    assert declared_parameters(nb) == {"value", "label"}
+    got = parameters_for(nb, {"label": "b", "raw_dir": "/x"}, {"value": 5, "as_of": "2019-06-30"})
+    assert got == {"label": "b", "value": 5}
+
+
+def test_execute_stage_writes_executed_copy(project: Paths) -> None:
+    out = execute_stage(Stage("ok", "ok.ipynb"), {"value": 21}, project, progress=False)
+    assert out == project.executed_notebooks / "ok.ipynb"
+    assert (project.root / "result.txt").read_text() == "a:42"
+
+
+def test_failing_cell_is_named(project: Paths) -> None:
+    with pytest.raises(StageError) as err:
+        execute_stage(Stage("bad", "fail.ipynb"), {"value": 7}, project, progress=False)
+    message = str(err.value)
+    assert "fail.ipynb" in message
+    assert "ValueError" in message
+    assert "broken on purpose: 7" in message
+    assert "cell" in message
+
+
+def test_unknown_stage_is_refused() -> None:
+    with pytest.raises(StageError, match="unknown stage"):
+        stage("publish")
+
+
+def test_every_stage_notebook_has_a_parameters_cell() -> None:
+    for s in STAGES:
+        nb = PATHS.notebooks / s.notebook
+        if not nb.exists():
+            pytest.skip(f"{nb.name} not written yet")
+        assert "processed_dir" in declared_parameters(nb), nb.name
