@@ -44,7 +44,7 @@ $(VENV_STAMP): requirements.lock pyproject.toml
 	@echo "[setup] creating $(VENV) from requirements.lock"
 	@test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
 # Parameters are a dependency too: the file changes only when their values do.
