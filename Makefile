@@ -47,6 +47,12 @@ $(VENV_STAMP): requirements.lock pyproject.toml
 	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
+NODE_STAMP := tests/quality/node_modules/.installed-from-lock
+$(NODE_STAMP): tests/quality/package-lock.json
+	@echo "[setup] installing the quality-gate tools from tests/quality/package-lock.json"
+	@npm ci --prefix tests/quality --no-audit --no-fund --silent
+	@touch $@
+
 # Parameters are a dependency too: the file changes only when their values do.
 build/params.txt: FORCE
 	@mkdir -p build
@@ -67,10 +73,15 @@ $(STAMPS)/figures: $(STAMPS)/statistics $(FIGURE_CODE) notebooks/03_figures.ipyn
 	@touch $@
 
 $(STAMPS)/render: $(STAMPS)/figures $(REPORT_SOURCES) $(RENDER_CODE)
+	@$(PY) -m pipeline provenance
 	@$(PY) -m pipeline render --renderer $(RENDERER)
 	@touch $@
 
-report: $(STAMPS)/render ## build data → statistics → figures → _book/ (HTML + PDF)
+$(STAMPS)/manifest: $(STAMPS)/render
+	@$(PY) -m pipeline manifest $(if $(BASELINE),--baseline $(BASELINE))
+	@touch $@
+
+report: $(STAMPS)/manifest ## build data → statistics → figures → _book/ (HTML + PDF) + manifest
 	@echo "report: _book/index.html and _book/konstruktiv-uro.pdf"
 
 validate: $(VENV_STAMP) ## check data/raw against the contract and list every problem
@@ -79,7 +90,7 @@ validate: $(VENV_STAMP) ## check data/raw against the contract and list every pr
 render: $(VENV_STAMP) ## render the book again from what report/_generated holds
 	@$(PY) -m pipeline render --renderer $(RENDERER)
 
-test: $(VENV_STAMP) ## set up and run lint + the whole test suite
+test: $(VENV_STAMP) $(NODE_STAMP) ## set up and run lint + the whole test suite
 	@$(VENV)/bin/ruff check src tests
 	@$(PY) -m pytest -q
 
