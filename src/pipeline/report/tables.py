@@ -1,0 +1,195 @@
+"""The report's tables as pipe tables with Norwegian headers and a ``: caption {#tbl-…}`` line.
+
+Pipe tables and caption lines are the table syntax both renderers share (QUARTO-SUBSET.md).
+Cells are escaped so that a ``|`` or a significance star is text, never markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+
+from pipeline.data.codebook import Codebook
+from pipeline.report.numbers import MISSING, fmt_date, fmt_int, fmt_number, fmt_pct, fmt_plain
+from pipeline.stats.effect import GTEI
+
+STARS = ((0.001, "***"), (0.01, "**"), (0.05, "*"))
+"""Significance marks of the 2019 report's Table 2."""
+
+SHA_PREFIX = 12
+"""Hex digits of a SHA-256 shown in the input table; the full hash is in validation.json."""
+
+ORG_TYPES = {"departement": "Departement", "direktorat": "Direktorat"}
+
+
+def escape(text: str) -> str:
+    """Makes a cell literal text: ``|`` would end the cell, ``*`` start emphasis."""
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*")
+
+
+def pipe_table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> str:
+    """A pipe table; ``align`` has one letter per column, ``l`` or ``r``."""
+    rules = {"l": ":---", "r": "---:"}
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(rules[a] for a in align) + "|",
+        *("| " + " | ".join(row) + " |" for row in rows),
+    ]
+    return "\n".join(lines)
+
+
+def captioned(table: str, caption: str, table_id: str) -> str:
+    """The table, a blank line and the caption line Quarto attaches to it."""
+    return f"{table}\n\n: {caption} {{#{table_id}}}\n"
+
+
+def stars(p: float) -> str:
+    """``***``, ``**``, ``*`` or nothing, escaped for markdown."""
+    for level, mark in STARS:
+        if p < level:
+            return escape(mark)
+    return ""
+
+
+def _m_sd(mean: float, sd: float) -> str:
+    return f"{fmt_number(mean)} ({fmt_number(sd)})"
+
+
+def _interval(low: float, high: float) -> str:
+    if pd.isna(low) or pd.isna(high):
+        return MISSING
+    return f"[{fmt_number(low)}; {fmt_number(high)}]"
+
+
+def _t_cell(t: float, p: float) -> str:
+    return MISSING if pd.isna(t) else fmt_number(t) + stars(p)
+
+
+def _star_legend() -> str:
+    return ", ".join(f"{escape(mark)} p < {fmt_plain(level)}" for level, mark in STARS)
+
+
+def tabell2(table: pd.DataFrame, confidence: float, paired_groups: int) -> str:
+    """Tabell 2: Table 2's rows in their order (by d, GTEI last), stars on t."""
+    level = fmt_pct(confidence * 100)
+    header = [
+        "Faktor",
+        "T1 M (SD)",
+        "T2 M (SD)",
+        "Diff.",
+        f"{level} KI",
+        "t",
+        "d",
+        "Antall grupper",
+    ]
+    rows = [
+        [
+            escape(r.label),
+            _m_sd(r.t1_mean, r.t1_sd),
+            _m_sd(r.t2_mean, r.t2_sd),
+            fmt_number(r.diff),
+            _interval(r.ci_low, r.ci_high),
+            _t_cell(r.t, r.p),
+            fmt_number(r.d),
+            "" if r.factor == GTEI else fmt_int(r.n_dev_area),
+        ]
+        for r in table.itertuples()
+    ]
+    fewer = table[table["n_groups"] < paired_groups]
+    note = "".join(
+        f" {escape(r.label)} bygger på {fmt_int(r.n_groups)} grupper med svar på faktoren."
+        for r in fewer.itertuples()
+    )
+    caption = (
+        "Gjennomsnitt (M) og standardavvik (SD) ved oppstart (T1) og avslutning (T2), "
+        f"differanse (Diff.), {level} konfidensintervall for differansen (KI), "
+        "t-verdi for paret t-test, effektstørrelse (Cohens d) og antall grupper som valgte "
+        f"faktoren som utviklingsområde (N = {fmt_int(paired_groups)} ledergrupper). "
+        f"Sortert etter d.{note} {_star_legend()}."
+    )
+    return captioned(pipe_table(header, rows, "lrrrrrrr"), caption, "tbl-effect")
+
+
+def tabell1(counts: pd.DataFrame, threshold: float, paired_groups: int) -> str:
+    """Tabell 1: groups with a change of at least +threshold per factor, and the rest."""
+    step = fmt_plain(threshold)
+    header = ["Faktor", f"Positiv endring (≥ +{step})", "Uendret eller negativ"]
+    rows = [
+        [escape(r.label), fmt_int(r.n_positive), fmt_int(r.n_not_positive)]
+        for r in counts.itertuples()
+    ]
+    caption = (
+        f"Antall ledergrupper som har utviklet seg positivt (minst +{step} i endring) og "
+        "som har stått stille eller utviklet seg negativt fra oppstart til avslutning, "
+        f"per faktor (N = {fmt_int(paired_groups)} ledergrupper)."
+    )
+    return captioned(pipe_table(header, rows, "lrr"), caption, "tbl-endring-antall")
+
+
+def evaluering(items: pd.DataFrame, codebook: Codebook, evaluation: dict) -> str:
+    """Every evaluation statement under its section: number answering and share positive."""
+    rows = []
+    for section in codebook.sections:
+        in_section = items[items["section"] == section.key]
+        if in_section.empty:
+            continue
+        rows.append([f"**{escape(section.title)}**", "", ""])
+        rows += [
+            [escape(r.text), fmt_int(r.n_answered), fmt_pct(r.pct_positive)]
+            for r in in_section.itertuples()
+        ]
+    positive = " eller ".join(f"«{p}»" for p in codebook.positive_labels)
+    excluded = " og ".join(f"«{e}»" for e in codebook.excluded_labels) or "ingen"
+    caption = (
+        f"Andel som svarte {positive} på hver påstand i sluttevalueringen, blant dem som tok "
+        f"stilling (svarene {excluded} og blanke svar er holdt utenfor). "
+        f"{fmt_int(evaluation['respondents'])} svar fra {fmt_int(evaluation['groups'])} "
+        "ledergrupper."
+    )
+    return captioned(
+        pipe_table(["Påstand", "Antall svar", "Andel positive"], rows, "lrr"),
+        caption,
+        "tbl-evaluering",
+    )
+
+
+def _period(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    if pd.isna(end):
+        return f"{start.year}–"
+    return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+
+
+def deltakere(participants: pd.DataFrame, as_of: dt.date) -> str:
+    """The participating organisations by cohort; a running group's period is open (``2019–``)."""
+    rows = [
+        [
+            str(int(r.kull)),
+            escape(r.organisation),
+            ORG_TYPES.get(r.org_type, escape(r.org_type)),
+            _period(r.start_date, r.end_date),
+        ]
+        for r in participants.itertuples()
+    ]
+    caption = (
+        f"Ledergrupper som hadde startet i programmet per {fmt_date(as_of)}, etter kull "
+        f"({fmt_int(len(participants))} ledergrupper). Periode uten sluttår: gruppen var "
+        "fortsatt i programmet."
+    )
+    return captioned(
+        pipe_table(["Kull", "Virksomhet", "Type", "Periode"], rows, "rlll"),
+        caption,
+        "tbl-deltakere",
+    )
+
+
+def inndata(validation: dict) -> str:
+    """The input files of the run with rows read and the start of their SHA-256."""
+    files = sorted(validation.get("files", []), key=lambda f: f["path"])
+    rows = [[f"`{f['path']}`", fmt_int(f["rows"]), f"`{f['sha256'][:SHA_PREFIX]}`"] for f in files]
+    caption = (
+        "Inndatafiler med antall rader og de første "
+        f"{SHA_PREFIX} tegnene av SHA-256-sjekksummen (hele summen står i validation.json)."
+    )
+    return captioned(pipe_table(["Fil", "Rader", "SHA-256"], rows, "lrl"), caption, "tbl-inndata")

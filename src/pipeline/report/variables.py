@@ -1,0 +1,213 @@
+"""Builds ``report/_generated/_variables.yml``: every number the prose states, formatted.
+
+Keys are the contract of docs/architecture.md ("Variables"); every value is a string in
+Norwegian format (``pipeline.report.numbers``), so a chapter never formats or computes.
+Means, SDs, differences, d and r get two decimals (as Tabell 2), shares whole percents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import pandas as pd
+import yaml
+
+from pipeline.report.numbers import (
+    fmt_date,
+    fmt_int,
+    fmt_number,
+    fmt_p,
+    fmt_pct,
+    fmt_plain,
+)
+from pipeline.stats.effect import GTEI
+
+SYNTHETIC_NOTICE = (
+    "Tallene i denne utgaven er beregnet fra syntetiske data laget for å prøve ut "
+    "produksjonsløypa, ikke fra virkelige svar."
+)
+TOP, BOTTOM = 3, 2
+"""How many of the largest and smallest effects the prose names (``effect.top``/``bottom``)."""
+
+
+def _edition(summary: Mapping) -> dict[str, str]:
+    as_of = dt.date.fromisoformat(summary["as_of"])
+    cohorts = summary["parameters"]["cohorts"]
+    return {
+        "as_of": fmt_date(as_of),
+        "year": str(as_of.year),
+        "label": f"Utgave per {fmt_date(as_of)}",
+        "cohorts": "alle" if cohorts == "all" else ", ".join(str(k) for k in cohorts),
+    }
+
+
+def _data(synthetic: bool) -> dict[str, str]:
+    return {
+        "synthetic": "ja" if synthetic else "nei",
+        "notice": SYNTHETIC_NOTICE if synthetic else "",
+    }
+
+
+def _year(iso: str | None) -> str:
+    return iso[:4] if iso else fmt_int(None)
+
+
+def _facts(f: Mapping) -> dict[str, str]:
+    counts = ["groups", "departementer", "direktorater", "cohorts", "leaders",
+              "min_group_size", "max_group_size"]  # fmt: skip
+    return {
+        **{k: fmt_int(f[k]) for k in counts},
+        "women_pct": fmt_pct(f["women_pct"]),
+        "men_pct": fmt_pct(f["men_pct"]),
+        "mean_group_size": fmt_number(f["mean_group_size"], 1),
+        "mean_age": fmt_number(f["mean_age"], 1),
+        "first_year": _year(f["first_start"]),
+        "last_year": _year(f["last_start"]),
+    }
+
+
+def _evaluation(e: Mapping, items: pd.DataFrame) -> dict[str, object]:
+    return {
+        **{k: fmt_int(e[k]) for k in ("groups", "members", "respondents")},
+        "response_rate": fmt_pct(e["response_rate_pct"]),
+        "items": {r.item: fmt_pct(r.pct_positive) for r in items.itertuples()},
+        "items_n": {r.item: fmt_int(r.n_answered) for r in items.itertuples()},
+    }
+
+
+def _factor_rows(table: pd.DataFrame, counts: pd.DataFrame, paired: int) -> dict[str, dict]:
+    positive = counts.set_index("factor")
+    rows = {}
+    for r in table[table["factor"] != GTEI].itertuples():
+        rows[r.factor] = {
+            "label": r.label,
+            "t1": fmt_number(r.t1_mean),
+            "t2": fmt_number(r.t2_mean),
+            "diff": fmt_number(r.diff),
+            "d": fmt_number(r.d),
+            "p": fmt_p(r.p),
+            "n_groups": fmt_int(r.n_groups),
+            "n_dev_area": fmt_int(r.n_dev_area),
+            "n_dev_area_pct": fmt_pct(r.n_dev_area / paired * 100),
+            "n_positive": fmt_int(positive.loc[r.factor, "n_positive"]),
+            "n_not_positive": fmt_int(positive.loc[r.factor, "n_not_positive"]),
+        }
+    return rows
+
+
+def _ranked(table: pd.DataFrame) -> dict[str, dict]:
+    """``top.1`` is the largest d, ``bottom.1`` the smallest (Table 2's order, GTEI left out)."""
+    factors = table[(table["factor"] != GTEI) & table["d"].notna()]
+
+    def numbered(rows: pd.DataFrame) -> dict[str, dict[str, str]]:
+        return {
+            str(i): {"label": r.label, "d": fmt_number(r.d)}
+            for i, r in enumerate(rows.itertuples(), 1)
+        }
+
+    return {"top": numbered(factors.head(TOP)), "bottom": numbered(factors.iloc[::-1].head(BOTTOM))}
+
+
+def _effect(e: Mapping, table: pd.DataFrame, counts: pd.DataFrame) -> dict[str, object]:
+    counts_keys = ["groups_ended", "paired_groups", "improved", "not_improved",
+                   "reliable_positive", "reliable_negative", "n_large", "n_medium", "n_small",
+                   "n_positive_d", "n_significant", "n_factors", "gtei_n"]  # fmt: skip
+    two_decimals = ["gtei_t1", "gtei_t1_sd", "gtei_t2", "gtei_t2_sd", "gtei_diff", "gtei_d",
+                    "gtei_ci_low", "gtei_ci_high", "gtei_t", "reliability"]  # fmt: skip
+    return {
+        **{k: fmt_int(e[k]) for k in counts_keys},
+        **{k: fmt_number(e[k]) for k in two_decimals},
+        "gtei_df": fmt_int(e["gtei_n"] - 1),
+        "gtei_p": fmt_p(e["gtei_p"]),
+        "factors": _factor_rows(table, counts, e["paired_groups"]),
+        **_ranked(table),
+    }
+
+
+def _correlation(c: Mapping) -> dict[str, str]:
+    return {"r": fmt_number(c["r"]), "p": fmt_p(c["p"]), "n_factors": fmt_int(c["n_factors"])}
+
+
+def followup_sentence(f: Mapping) -> str:
+    """One sentence on the third wave, also when no group has answered it."""
+    n = f["groups"]
+    if n == 0:
+        return "Ingen ledergruppe har så langt svart på kartleggingen ett år etter avslutning."
+    who = "Én ledergruppe har" if n == 1 else f"{fmt_int(n)} ledergrupper har"
+    return (
+        f"{who} svart på kartleggingen ett år etter avslutning; GTEI var "
+        f"{fmt_number(f['gtei_t2'])} ved avslutning og {fmt_number(f['gtei_t3'])} ett år senere."
+    )
+
+
+def _followup(f: Mapping) -> dict[str, str]:
+    return {
+        "groups": fmt_int(f["groups"]),
+        **{k: fmt_number(f[k]) for k in ("gtei_t1", "gtei_t2", "gtei_t3")},
+        "sentence": followup_sentence(f),
+    }
+
+
+def _params(p: Mapping) -> dict[str, str]:
+    return {
+        "min_respondents": fmt_int(p["min_respondents"]),
+        "positive_threshold": fmt_plain(p["positive_threshold"]),
+        "confidence": fmt_pct(p["confidence"] * 100),
+        "reliability": fmt_number(p["reliability"]),
+    }
+
+
+def _programme_value(value: object) -> object:
+    if isinstance(value, Mapping):
+        nested = {str(k): _programme_value(v) for k, v in value.items()}
+        if set(nested) == {"min", "max"}:
+            nested["range"] = f"{nested['min']}–{nested['max']}"
+        return nested
+    if isinstance(value, bool):
+        return "ja" if value else "nei"
+    if isinstance(value, int):
+        return fmt_int(value)
+    if isinstance(value, float):
+        return fmt_plain(value)
+    if isinstance(value, list):
+        return ", ".join(str(_programme_value(v)) for v in value)
+    return str(value)
+
+
+def programme_variables(doc: Mapping) -> dict[str, object]:
+    """``programme.*``: programme.yaml's ``design`` values as strings.
+
+    A ``{min, max}`` mapping also gets ``range`` (``25–45``) for prose that names the span.
+    """
+    return {str(k): _programme_value(v) for k, v in doc.items()}
+
+
+def build_variables(
+    summary: Mapping,
+    effect_table: pd.DataFrame,
+    change_counts: pd.DataFrame,
+    items: pd.DataFrame,
+    programme: Mapping | None = None,
+) -> dict[str, object]:
+    """The nested mapping written to ``_variables.yml`` (dotted keys = nesting)."""
+    variables = {
+        "edition": _edition(summary),
+        "data": _data(summary["synthetic"]),
+        "facts": _facts(summary["facts"]),
+        "eval": _evaluation(summary["evaluation"], items),
+        "effect": _effect(summary["effect"], effect_table, change_counts),
+        "corr": _correlation(summary["correlation"]),
+        "followup": _followup(summary["followup"]),
+        "params": _params(summary["parameters"]),
+    }
+    if programme:
+        variables["programme"] = programme_variables(programme)
+    return variables
+
+
+def variables_yaml(variables: Mapping) -> str:
+    """Deterministic YAML: sorted keys, real UTF-8 (``ø``, NBSP, ``−``), no line wrapping."""
+    return yaml.safe_dump(
+        variables, allow_unicode=True, sort_keys=True, default_flow_style=False, width=10_000
+    )

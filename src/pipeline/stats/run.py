@@ -1,0 +1,195 @@
+"""The statistics stage end to end: processed tables in, results and report fragments out.
+
+``compute_results`` does every calculation before anything is written, so a failing
+edition (e.g. too few paired groups) leaves the last good outputs in place; the files
+are then written one by one through ``pipeline.atomic`` (temporary file + ``os.replace``).
+Outputs are deterministic: sorted rows, ``%.10g`` floats, ``\\n`` line ends, sorted JSON
+keys and no timestamps.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from pipeline.atomic import write_text
+from pipeline.data.codebook import Codebook, load_codebook
+from pipeline.paths import PATHS
+from pipeline.report import tables
+from pipeline.report.effect_model import effect_model_markdown
+from pipeline.report.variables import build_variables, variables_yaml
+from pipeline.stats import effect, evaluation, facts, selection
+from pipeline.stats.inputs import Processed, load_processed
+from pipeline.stats.params import StatsParams
+
+FLOAT_FORMAT = "%.10g"
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything the stage computed; the notebook shows it, ``run_statistics`` saves it."""
+
+    params: StatsParams
+    summary: dict
+    effect_factors: pd.DataFrame
+    change_counts: pd.DataFrame
+    gtei_groups: pd.DataFrame
+    followup: pd.DataFrame
+    evaluation_items: pd.DataFrame
+    participants: pd.DataFrame
+
+
+def _followup_summary(follow: pd.DataFrame, n_groups: int) -> dict[str, object]:
+    """Follow-up groups and their GTEI per wave (NaN when no group answered a third time)."""
+    row = follow.set_index("factor").reindex([effect.GTEI]).iloc[0]
+    means = {f"gtei_t{n}": float(row[f"t{n}_mean"]) for n in (1, 2, 3)}
+    return {"groups": n_groups, **means}
+
+
+def compute_results(data: Processed, params: StatsParams, codebook: Codebook) -> Results:
+    """All analyses of DESIGN.md section 3 for one edition (``params``)."""
+    keys = codebook.factor_keys
+    started = selection.started_groups(data.groups, params)
+    ended = selection.ended_groups(data.groups, params)
+    paired = selection.paired_groups(data.effect, ended, keys, params)
+
+    scores = effect.group_scores(data.effect, ended["group_id"], keys)
+    t1 = effect.wave_scores(scores, 1, paired)
+    t2 = effect.wave_scores(scores, 2, paired)
+    dev_counts = effect.development_area_counts(data.development_areas, paired, keys)
+    table2 = effect.effect_table(t1, t2, codebook, dev_counts, params.confidence)
+    table1 = effect.change_counts(t1, t2, codebook, params.positive_threshold)
+    gtei_sd1 = float(table2.loc[table2["factor"] == effect.GTEI, "t1_sd"].iloc[0])
+    per_group = effect.gtei_groups(t1, t2, ended, gtei_sd1, params.reliability)
+    correlation = effect.dev_area_correlation(table2)
+    followers = selection.followup_groups(data.effect, ended, keys, params)
+    follow = effect.followup_table(scores, followers, codebook)
+
+    responses = evaluation.respondents(data.evaluation, ended["group_id"], codebook.item_keys)
+    items = evaluation.item_table(responses, codebook)
+
+    summary = {
+        "as_of": params.as_of.isoformat(),
+        "synthetic": bool(data.validation.get("synthetic", False)),
+        "parameters": params.as_dict(),
+        "facts": facts.facts(started, data.members),
+        "evaluation": evaluation.response_summary(responses, data.members),
+        "effect": {
+            "groups_ended": len(ended),
+            "paired_groups": len(paired),
+            "reliability": params.reliability,
+            **effect.effect_summary(table2, per_group),
+        },
+        "correlation": {
+            "r": correlation.r,
+            "p": correlation.p,
+            "n_factors": correlation.n_factors,
+        },
+        "followup": _followup_summary(follow, len(followers)),
+    }
+    return Results(
+        params=params,
+        summary=_jsonable(summary),
+        effect_factors=table2,
+        change_counts=table1,
+        gtei_groups=per_group,
+        followup=follow,
+        evaluation_items=items,
+        participants=facts.participants(started, data.members, params.as_of),
+    )
+
+
+def _jsonable(value: object) -> object:
+    """Plain JSON types: numpy scalars unwrapped, NaN as null (JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) else float(value)
+    return value
+
+
+def _csv(frame: pd.DataFrame) -> str:
+    return frame.to_csv(
+        index=False, float_format=FLOAT_FORMAT, lineterminator="\n", date_format="%Y-%m-%d"
+    )
+
+
+def result_files(results: Results) -> dict[str, str]:
+    """File name → text for ``data/processed/results/``."""
+    summary = json.dumps(results.summary, sort_keys=True, indent=2, ensure_ascii=False)
+    return {
+        "effect_factors.csv": _csv(results.effect_factors),
+        "effect_change_counts.csv": _csv(results.change_counts),
+        "evaluation_items.csv": _csv(results.evaluation_items),
+        "gtei_groups.csv": _csv(results.gtei_groups),
+        "effect_followup.csv": _csv(results.followup),
+        "participants.csv": _csv(results.participants),
+        "summary.json": summary + "\n",
+    }
+
+
+def generated_files(
+    results: Results, validation: dict, codebook: Codebook, programme: dict | None
+) -> dict[str, str]:
+    """Relative path → text for ``report/_generated/``."""
+    summary = results.summary
+    paired = summary["effect"]["paired_groups"]
+    variables = build_variables(
+        summary, results.effect_factors, results.change_counts, results.evaluation_items, programme
+    )
+    p = results.params
+    return {
+        "_variables.yml": variables_yaml(variables),
+        "_effect_model.md": effect_model_markdown(codebook),
+        "tables/_tabell1.md": tables.tabell1(results.change_counts, p.positive_threshold, paired),
+        "tables/_tabell2.md": tables.tabell2(results.effect_factors, p.confidence, paired),
+        "tables/_evaluering.md": tables.evaluering(
+            results.evaluation_items, codebook, summary["evaluation"]
+        ),
+        "tables/_deltakere.md": tables.deltakere(results.participants, p.as_of),
+        "tables/_inndata.md": tables.inndata(validation),
+    }
+
+
+def load_programme(path: Path = PATHS.programme) -> dict | None:
+    """The ``design`` section of ``data/reference/programme.yaml`` (``programme.*``), if any."""
+    if not path.exists():
+        return None
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return doc.get("design") or None
+
+
+def run_statistics(
+    processed_dir: Path,
+    results_dir: Path,
+    generated_dir: Path,
+    params: StatsParams,
+    codebook: Codebook | None = None,
+    programme: dict | None = None,
+) -> Results:
+    """Loads the processed data, computes one edition and writes every output file.
+
+    ``programme`` defaults to ``data/reference/programme.yaml`` when present. Returns the
+    results for display; raises AnalysisError (writing nothing) when the edition cannot
+    support the statistics.
+    """
+    codebook = codebook or load_codebook()
+    programme = programme if programme is not None else load_programme()
+    data = load_processed(Path(processed_dir))
+    results = compute_results(data, params, codebook)
+    texts = {Path(results_dir) / name: text for name, text in result_files(results).items()}
+    generated = generated_files(results, data.validation, codebook, programme)
+    texts |= {Path(generated_dir) / name: text for name, text in generated.items()}
+    for path, text in sorted(texts.items()):
+        write_text(path, text)
+    return results

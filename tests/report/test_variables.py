@@ -1,0 +1,218 @@
+"""_variables.yml: every contract key, every value a Norwegian-formatted string."""
+
+from __future__ import annotations
+
+import yaml
+
+from pipeline.report.numbers import MINUS, NBSP
+from pipeline.report.variables import (
+    build_variables,
+    followup_sentence,
+    programme_variables,
+    variables_yaml,
+)
+
+CONTRACT_KEYS = [
+    "edition.as_of",
+    "edition.year",
+    "edition.label",
+    "data.synthetic",
+    "data.notice",
+    "facts.groups",
+    "facts.departementer",
+    "facts.direktorater",
+    "facts.cohorts",
+    "facts.leaders",
+    "facts.women_pct",
+    "facts.men_pct",
+    "facts.mean_group_size",
+    "facts.min_group_size",
+    "facts.max_group_size",
+    "facts.mean_age",
+    "facts.first_year",
+    "facts.last_year",
+    "eval.groups",
+    "eval.members",
+    "eval.respondents",
+    "eval.response_rate",
+    "effect.groups_ended",
+    "effect.paired_groups",
+    "effect.gtei_t1",
+    "effect.gtei_t2",
+    "effect.gtei_diff",
+    "effect.gtei_d",
+    "effect.gtei_ci_low",
+    "effect.gtei_ci_high",
+    "effect.improved",
+    "effect.not_improved",
+    "effect.reliable_positive",
+    "effect.reliable_negative",
+    "effect.reliability",
+    "effect.n_large",
+    "effect.n_medium",
+    "effect.n_small",
+    "effect.n_positive_d",
+    "effect.n_significant",
+    "effect.n_factors",
+    "effect.top.1.label",
+    "effect.top.1.d",
+    "effect.top.2.label",
+    "effect.top.2.d",
+    "effect.top.3.label",
+    "effect.top.3.d",
+    "effect.bottom.1.label",
+    "effect.bottom.1.d",
+    "effect.bottom.2.label",
+    "effect.bottom.2.d",
+    "corr.r",
+    "corr.p",
+    "corr.n_factors",
+    "followup.groups",
+    "followup.gtei_t2",
+    "followup.gtei_t3",
+    "followup.sentence",
+    "params.min_respondents",
+    "params.positive_threshold",
+    "params.confidence",
+    "params.reliability",
+    # added by the statistics stage (docs/architecture.md, "Variables")
+    "edition.cohorts",
+    "effect.gtei_n",
+    "effect.gtei_t1_sd",
+    "effect.gtei_t2_sd",
+    "effect.gtei_t",
+    "effect.gtei_df",
+    "effect.gtei_p",
+    "followup.gtei_t1",
+]
+FACTOR_FIELDS = [
+    *("label", "t1", "t2", "diff", "d", "n_dev_area", "n_dev_area_pct", "n_positive"),
+    *("p", "n_groups", "n_not_positive"),
+]
+
+
+def _get(tree: dict, dotted: str) -> object:
+    for part in dotted.split("."):
+        tree = tree[part]
+    return tree
+
+
+def _leaves(tree: dict) -> list:
+    out = []
+    for value in tree.values():
+        out += _leaves(value) if isinstance(value, dict) else [value]
+    return out
+
+
+def _variables(summary, effect_table, change_counts, items, programme=None) -> dict:
+    return build_variables(summary, effect_table, change_counts, items, programme)
+
+
+def test_every_contract_key_is_present(summary, effect_table, change_counts, items, codebook):
+    variables = _variables(summary, effect_table, change_counts, items)
+    for key in CONTRACT_KEYS:
+        assert isinstance(_get(variables, key), str), key
+    for f in codebook.factors:
+        for field in FACTOR_FIELDS:
+            assert isinstance(_get(variables, f"effect.factors.{f.key}.{field}"), str)
+    for i in codebook.items:
+        assert isinstance(_get(variables, f"eval.items.{i.key}"), str)
+        assert isinstance(_get(variables, f"eval.items_n.{i.key}"), str)
+    assert all(isinstance(v, str) for v in _leaves(variables))
+
+
+def test_values_are_formatted_the_norwegian_way(summary, effect_table, change_counts, items):
+    v = _variables(summary, effect_table, change_counts, items)
+    assert v["edition"] == {
+        "as_of": "30. juni 2019",
+        "year": "2019",
+        "label": "Utgave per 30. juni 2019",
+        "cohorts": "alle",
+    }
+    assert v["data"]["synthetic"] == "ja" and v["data"]["notice"]
+    assert v["facts"]["mean_group_size"] == "7,3"  # 350 / 48, not the 2019 report's 7,2
+    assert v["facts"]["women_pct"] == f"42{NBSP}%"
+    assert (v["facts"]["first_year"], v["facts"]["last_year"]) == ("2015", "2019")
+    assert v["eval"]["response_rate"] == f"67{NBSP}%"
+    assert v["eval"]["items"]["mer_effektive_moter"] == f"60{NBSP}%"  # 60.5 → 60 (half-even)
+    assert v["eval"]["items"]["evaluerer_resultater"] == "–"  # no answer took a stand
+    assert v["eval"]["items_n"]["mer_effektive_moter"] == "170"
+    e = v["effect"]
+    assert (e["gtei_t1"], e["gtei_t2"], e["gtei_diff"], e["gtei_d"]) == (
+        "5,06",
+        "5,49",
+        "0,43",
+        "1,08",
+    )
+    assert e["gtei_p"] == "< 0,001" and e["gtei_df"] == "30"
+    assert e["reliability"] == "0,90"
+    assert v["corr"] == {"r": "0,64", "p": "< 0,001", "n_factors": "26"}
+    assert v["params"] == {
+        "min_respondents": "3",
+        "positive_threshold": "0,1",
+        "confidence": f"95{NBSP}%",
+        "reliability": "0,90",
+    }
+
+
+def test_factor_rows_and_rankings(summary, effect_table, change_counts, items, codebook):
+    v = _variables(summary, effect_table, change_counts, items)["effect"]
+    first, last = codebook.factors[0], codebook.factors[-1]
+    row = v["factors"][first.key]
+    assert row["label"] == first.label and row["d"] == "1,30"
+    assert row["n_dev_area"] == "0" and row["n_dev_area_pct"] == f"0{NBSP}%"
+    assert v["factors"][codebook.factors[4].key]["n_dev_area_pct"] == f"13{NBSP}%"  # 4 / 31
+    assert row["n_positive"] == "29"
+    assert v["top"]["1"] == {"label": first.label, "d": "1,30"}
+    assert v["top"]["3"]["label"] == codebook.factors[2].label
+    assert v["bottom"]["1"] == {"label": last.label, "d": "0,05"}  # 1.30 − 0.05·25
+    assert v["bottom"]["2"]["label"] == codebook.factors[-2].label
+    assert MINUS not in v["bottom"]["1"]["d"]
+
+
+def test_negative_values_use_the_minus_sign(summary, effect_table, change_counts, items):
+    summary["effect"]["gtei_diff"] = -0.12
+    assert _variables(summary, effect_table, change_counts, items)["effect"]["gtei_diff"] == (
+        f"{MINUS}0,12"
+    )
+
+
+def test_followup_sentence_cases() -> None:
+    assert "Ingen ledergruppe" in followup_sentence({"groups": 0})
+    one = followup_sentence({"groups": 1, "gtei_t2": 5.5, "gtei_t3": 5.61})
+    assert one.startswith("Én ledergruppe har") and "5,50" in one and "5,61" in one
+    assert followup_sentence({"groups": 4, "gtei_t2": 5.0, "gtei_t3": 4.9}).startswith(
+        "4 ledergrupper har"
+    )
+
+
+def test_real_data_has_no_notice(summary, effect_table, change_counts, items):
+    summary["synthetic"] = False
+    assert _variables(summary, effect_table, change_counts, items)["data"] == {
+        "synthetic": "nei",
+        "notice": "",
+    }
+
+
+def test_programme_variables() -> None:
+    design = {
+        "duration_months": 9,
+        "long_gathering_days": 1.5,
+        "participants_per_cohort": {"min": 25, "max": 45},
+        "note": "tekst",
+    }
+    assert programme_variables(design) == {
+        "duration_months": "9",
+        "long_gathering_days": "1,5",
+        "participants_per_cohort": {"min": "25", "max": "45", "range": "25–45"},
+        "note": "tekst",
+    }
+
+
+def test_yaml_round_trip_keeps_unicode(summary, effect_table, change_counts, items):
+    variables = _variables(summary, effect_table, change_counts, items, {"gatherings": 4})
+    text = variables_yaml(variables)
+    assert yaml.safe_load(text) == variables
+    assert NBSP in text and "\\u" not in text  # real characters, not escapes
+    assert text == variables_yaml(variables)
+    assert variables["programme"] == {"gatherings": "4"}

@@ -1,0 +1,138 @@
+"""The whole statistics stage: results, summary.json and report fragments on disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from pipeline.errors import AnalysisError
+from pipeline.stats import effect, evaluation, facts
+from pipeline.stats.params import StatsParams
+from pipeline.stats.run import compute_results, run_statistics
+
+RESULT_COLUMNS = {
+    "effect_factors.csv": effect.TABLE2_COLUMNS,
+    "effect_change_counts.csv": effect.TABLE1_COLUMNS,
+    "evaluation_items.csv": evaluation.ITEM_COLUMNS,
+    "gtei_groups.csv": effect.GTEI_GROUP_COLUMNS,
+    "effect_followup.csv": effect.FOLLOWUP_COLUMNS,
+    "participants.csv": facts.PARTICIPANT_COLUMNS,
+}
+GENERATED = [
+    "_variables.yml",
+    "_effect_model.md",
+    "tables/_tabell1.md",
+    "tables/_tabell2.md",
+    "tables/_evaluering.md",
+    "tables/_deltakere.md",
+    "tables/_inndata.md",
+]
+
+
+def test_summary_of_the_hand_worked_edition(hand_worked, params, codebook) -> None:
+    summary = compute_results(hand_worked, params, codebook).summary
+    assert summary["as_of"] == "2019-06-30" and summary["synthetic"] is True
+    e = summary["effect"]
+    assert (e["groups_ended"], e["paired_groups"], e["gtei_n"]) == (5, 4, 4)
+    assert e["gtei_t1"] == pytest.approx(4.75) and e["gtei_t2"] == pytest.approx(5.15)
+    assert e["gtei_diff"] == pytest.approx(0.4)
+    assert (e["improved"], e["not_improved"]) == (3, 1)  # G4 did not change
+    assert (e["reliable_positive"], e["reliable_negative"]) == (2, 0)
+    assert e["n_factors"] == 26 and e["reliability"] == 0.9
+    # every factor moves like the GTEI: d = 0.75 is medium for all 26
+    assert (e["n_large"], e["n_medium"], e["n_small"]) == (0, 26, 0)
+    assert e["n_positive_d"] == 26 and e["n_significant"] == 0  # p = 0.116
+    assert summary["correlation"]["r"] is None  # every d is equal: undefined, null in JSON
+    assert summary["evaluation"] == {
+        "groups": 2,
+        "members": 11,
+        "respondents": 4,
+        "response_rate_pct": pytest.approx(400 / 11),
+    }
+    assert summary["facts"]["groups"] == 7
+    assert summary["followup"] == {
+        "groups": 2,
+        "gtei_t1": pytest.approx(4.5),
+        "gtei_t2": pytest.approx(4.9),
+        "gtei_t3": pytest.approx(4.9),
+    }
+
+
+def test_followup_summary_without_third_wave(hand_worked, params, codebook) -> None:
+    no_wave3 = hand_worked.effect[hand_worked.effect["wave"] != 3]
+    results = compute_results(replace(hand_worked, effect=no_wave3), params, codebook)
+    assert results.summary["followup"] == {
+        "groups": 0,
+        "gtei_t1": None,
+        "gtei_t2": None,
+        "gtei_t3": None,
+    }
+    assert results.followup.empty
+
+
+def _run(processed_dir: Path, out: Path, **kwargs) -> object:
+    params = StatsParams(**{"as_of": dt.date(2019, 6, 30), **kwargs})
+    return run_statistics(processed_dir, out / "results", out / "generated", params, programme={})
+
+
+def test_outputs_follow_the_contract(processed_dir: Path, tmp_path: Path) -> None:
+    _run(processed_dir, tmp_path)
+    for name, columns in RESULT_COLUMNS.items():
+        frame = pd.read_csv(tmp_path / "results" / name)
+        assert list(frame.columns) == columns, name
+    for name in GENERATED:
+        assert (tmp_path / "generated" / name).read_text(encoding="utf-8").strip(), name
+    summary = json.loads((tmp_path / "results" / "summary.json").read_text(encoding="utf-8"))
+    for section in ("facts", "evaluation", "effect", "correlation", "followup", "parameters"):
+        assert section in summary
+    table2 = pd.read_csv(tmp_path / "results" / "effect_factors.csv")
+    assert table2["factor"].iloc[-1] == "gtei" and len(table2) == 27
+    assert math.isnan(table2["n_dev_area"].iloc[-1])
+    items = pd.read_csv(tmp_path / "results" / "evaluation_items.csv")
+    assert items["pct_positive"].between(0, 100).all()
+    variables = yaml.safe_load((tmp_path / "generated" / "_variables.yml").read_text("utf-8"))
+    assert variables["effect"]["paired_groups"] == "12"
+
+
+def test_outputs_are_byte_identical_across_runs(processed_dir: Path, tmp_path: Path) -> None:
+    _run(processed_dir, tmp_path / "a")
+    _run(processed_dir, tmp_path / "b")
+    first = sorted(
+        p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file()
+    )
+    second = sorted(
+        p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file()
+    )
+    assert first == second and len(first) == len(RESULT_COLUMNS) + 1 + len(GENERATED)
+    for rel in first:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+    raw = (tmp_path / "a" / "results" / "summary.json").read_bytes()
+    assert b"\r\n" not in raw and b"NaN" not in raw
+
+
+def test_as_of_makes_a_smaller_edition(processed_dir: Path, tmp_path: Path) -> None:
+    later = _run(processed_dir, tmp_path / "later").summary
+    earlier = _run(processed_dir, tmp_path / "earlier", as_of=dt.date(2018, 6, 30)).summary
+    assert earlier["effect"]["groups_ended"] == 8 < later["effect"]["groups_ended"] == 12
+    assert earlier["facts"]["groups"] == 12 < later["facts"]["groups"] == 16
+
+
+def test_a_failing_edition_keeps_the_last_outputs(processed_dir: Path, tmp_path: Path) -> None:
+    _run(processed_dir, tmp_path)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    with pytest.raises(AnalysisError, match=r"as_of=2017-01-01, cohorts=all"):
+        _run(processed_dir, tmp_path, as_of=dt.date(2017, 1, 1))
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_missing_processed_files_are_named(tmp_path: Path) -> None:
+    with pytest.raises(AnalysisError, match=r"groups\.parquet.*validation\.json"):
+        _run(tmp_path, tmp_path / "out")
