@@ -1,0 +1,517 @@
+"""The Effect figures: before/after per factor (Figur 3), Tabell 1 as bars, the groups'
+GTEI changes against the reliable-change band, and development areas against effect size.
+
+Each figure states its own reading aids (cut axes, bands, the fitted line) in the
+caption, because a printed figure is often read without the surrounding text.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle, Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from pipeline.data.codebook import CATEGORIES, Codebook
+from pipeline.figures.contract import Built
+from pipeline.figures.inputs import GTEI
+from pipeline.figures.layout import dodge, draw_heading, note, place_labels, row_groups
+from pipeline.figures.style import (
+    BLUE,
+    GREY,
+    LIGHT_GREY,
+    ORANGE,
+    SMALL_FONT_SIZE,
+    TEXT,
+    decimal_axis,
+    decimal_comma,
+    format_number,
+    format_p,
+    format_signed,
+    new_figure,
+    quote,
+)
+
+RELIABLE_Z = 1.96
+"""Jacobson & Truax: a change is reliable when it exceeds 1.96 standard errors of a difference."""
+COHEN_BANDS = ((0.2, "liten"), (0.5, "middels"), (0.8, "stor"))
+ROW_CM = 0.43
+ROUND_STEPS = [1, 2, 5, 10]
+"""Tick steps for counts: 5, 10, 20 rather than matplotlib's 8, 16, 24."""
+CHANGE_COLUMN_PT = 34
+"""Right edge of Figur 3's change column, in points right of the plot: the signs line up."""
+GTEI_LABEL = "Samlet indeks (GTEI)"
+
+
+def axis_range(values: np.ndarray, step: float = 0.5, pad: float = 0.15) -> tuple[float, float]:
+    """A cut axis on whole steps around the data, so the cut is easy to state and read."""
+    low = math.floor((float(np.nanmin(values)) - pad) / step) * step
+    high = math.ceil((float(np.nanmax(values)) + pad) / step) * step
+    return low, high
+
+
+WAVE_MARKERS: dict[int, dict[str, object]] = {
+    1: {"marker": "o", "markersize": 5.5, "color": ORANGE, "markeredgecolor": "#8a5410"},
+    2: {"marker": "o", "markersize": 5.5, "color": BLUE, "markeredgecolor": BLUE},
+}
+"""Start light, end dark: the order reads in greyscale too."""
+
+
+def _dumbbell(ax: Axes, y: float, t1: float, t2: float) -> None:
+    ax.plot([t1, t2], [y, y], color=GREY, linewidth=1.3, zorder=2, solid_capstyle="round")
+    ax.plot(t1, y, linestyle="none", zorder=3, **WAVE_MARKERS[1])
+    ax.plot(t2, y, linestyle="none", zorder=3, **WAVE_MARKERS[2])
+
+
+def _wave_legend(ax: Axes, codebook: Codebook) -> None:
+    handles = [
+        Line2D([], [], linestyle="none", label=codebook.waves[wave], **style)
+        for wave, style in WAVE_MARKERS.items()
+    ]
+    ax.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0, 1.0),
+        ncol=2,
+        handletextpad=0.2,
+        columnspacing=1.2,
+        borderaxespad=0.2,
+    )
+
+
+def effect_rows(factors: pd.DataFrame) -> list[pd.DataFrame]:
+    """Factors per category in the model's order, largest change first within each."""
+    return [
+        factors[factors["category"] == category].sort_values(
+            ["diff", "label"], ascending=[False, True]
+        )
+        for category in CATEGORIES
+    ]
+
+
+def effect_figure(factors: pd.DataFrame, gtei: pd.Series, codebook: Codebook) -> Built:
+    """Draws Figur 3: each factor's mean at start and end, with the change written beside it."""
+    groups = [*effect_rows(factors), gtei.to_frame().T]
+    headings = [*CATEGORIES, "Samlet"]
+    layout = row_groups([len(g) for g in groups], [1.0] * len(groups), gap=0.4)
+    fig, ax = new_figure(ROW_CM * (layout.bottom + 1) + 2.2)
+    labels, positions = [], []
+    for frame, rows, heading, heading_y in zip(
+        groups, layout.rows, headings, layout.headings, strict=True
+    ):
+        draw_heading(ax, heading_y, heading)
+        for y, row in zip(rows, frame.itertuples(index=False), strict=True):
+            _dumbbell(ax, y, float(row.t1_mean), float(row.t2_mean))
+            note(
+                ax,
+                format_signed(float(row.diff)),
+                (1, y),
+                (CHANGE_COLUMN_PT, 0),
+                "right",
+                ("axes fraction", "data"),
+            )
+            labels.append(GTEI_LABEL if row.factor == GTEI else str(row.label))
+            positions.append(y)
+    note(
+        ax,
+        "Endring",
+        (1, 1),
+        (CHANGE_COLUMN_PT, 4),
+        "right",
+        "axes fraction",
+        va="bottom",
+        fontweight="bold",
+    )
+    means = np.concatenate([factors["t1_mean"], factors["t2_mean"], [gtei.t1_mean, gtei.t2_mean]])
+    low, high = axis_range(means.astype(float))
+    ax.set_xlim(low, high)
+    ax.set_xticks(np.arange(low, high + 0.01, 0.5))
+    ax.xaxis.set_major_formatter(decimal_comma(1))
+    ax.grid(axis="x")
+    ax.set_yticks(positions)
+    ax.set_yticklabels(labels)
+    ax.set_ylim(layout.bottom + 0.7, -0.7)
+    ax.spines["left"].set_visible(False)
+    scale = f"{format_number(codebook.score_min, 0)}–{format_number(codebook.score_max, 0)}"
+    ax.set_xlabel(
+        f"Gjennomsnitt på skalaen {scale} (aksen er kuttet og viser "
+        f"{format_number(low, 1)}–{format_number(high, 1)})"
+    )
+    _wave_legend(ax, codebook)
+    return Built(
+        "effect_for_etter",
+        fig,
+        effect_caption(factors, codebook, (low, high)),
+        effect_alt(factors, gtei, codebook),
+    )
+
+
+def effect_caption(factors: pd.DataFrame, codebook: Codebook, cut: tuple[float, float]) -> str:
+    n_groups = int(factors["n_groups"].max())
+    return (
+        f"Gjennomsnittlig skår per Effect-faktor {codebook.waves[1].lower()} og "
+        f"{codebook.waves[2].lower()} for de {n_groups} ledergruppene som svarte begge gangene, "
+        f"gruppert i forutsetninger, prosesser og resultater og sortert etter endring. Nederst "
+        f"samlet indeks (GTEI). Skalaen går fra {format_number(codebook.score_min, 0)} til "
+        f"{format_number(codebook.score_max, 0)}; aksen viser bare "
+        f"{format_number(cut[0], 1)}–{format_number(cut[1], 1)}."
+    )
+
+
+def effect_alt(factors: pd.DataFrame, gtei: pd.Series, codebook: Codebook) -> str:
+    top = factors.loc[factors["diff"].idxmax()]
+    low = factors.loc[factors["diff"].idxmin()]
+    risen = int((factors["diff"] > 0).sum())
+    if top["diff"] > 0:
+        most = (
+            f"Størst økning hadde {quote(top['label'])}, fra {format_number(top['t1_mean'])} "
+            f"til {format_number(top['t2_mean'])} ({format_signed(top['diff'])})"
+        )
+    else:
+        most = f"Ingen faktor økte; minst nedgang hadde {quote(top['label'])}"
+    return (
+        f"Prikkdiagram med gjennomsnittet {codebook.waves[1].lower()} og "
+        f"{codebook.waves[2].lower()} for {len(factors)} Effect-faktorer og samlet indeks. "
+        f"{risen} av {len(factors)} faktorer fikk høyere gjennomsnitt. {most}; svakest "
+        f"utvikling hadde {quote(low['label'])} ({format_signed(low['diff'])}). Samlet indeks "
+        f"(GTEI) gikk fra {format_number(gtei['t1_mean'])} til {format_number(gtei['t2_mean'])}."
+    )
+
+
+def change_counts_figure(counts: pd.DataFrame, threshold: float) -> Built:
+    """Draws Tabell 1 as diverging bars: groups that improved to the right, the rest left."""
+    rows = counts.sort_values(["n_positive", "label"], ascending=[False, True])
+    total = int((rows["n_positive"] + rows["n_not_positive"]).max())
+    fig, ax = new_figure(ROW_CM * len(rows) + 2.6)
+    y = np.arange(len(rows))
+    ax.barh(y, rows["n_positive"], height=0.66, color=BLUE)
+    ax.barh(y, -rows["n_not_positive"], height=0.66, color=ORANGE)
+    for pos, up, down in zip(y, rows["n_positive"], rows["n_not_positive"], strict=True):
+        note(ax, str(up), (up, pos), (3, 0), "left", fontsize=SMALL_FONT_SIZE)
+        note(ax, str(down), (-down, pos), (-3, 0), "right", fontsize=SMALL_FONT_SIZE)
+    ax.axvline(0, color=TEXT, linewidth=0.8)
+    pad = max(2.0, total / 10)
+    ax.set_xlim(-(int(rows["n_not_positive"].max()) + pad), total + pad)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=8, steps=ROUND_STEPS, integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{abs(value):.0f}"))
+    ax.grid(axis="x")
+    ax.set_yticks(y)
+    ax.set_yticklabels(rows["label"])
+    ax.set_ylim(len(rows) - 0.4, -0.6)
+    ax.spines["left"].set_visible(False)
+    ax.set_xlabel(f"Antall ledergrupper (av {total})")
+    step = format_signed(threshold, 1)
+    top = ("data", "axes fraction")
+    note(
+        ax,
+        f"◀ Ikke bedret (under {step})",
+        (0, 1),
+        (-5, 3),
+        "right",
+        top,
+        va="bottom",
+        fontweight="bold",
+    )
+    note(
+        ax, f"Bedret (minst {step}) ▶", (0, 1), (5, 3), "left", top, va="bottom", fontweight="bold"
+    )
+    return Built(
+        "endring_faktorer",
+        fig,
+        change_counts_caption(total, threshold),
+        change_counts_alt(rows, total),
+    )
+
+
+def change_counts_caption(total: int, threshold: float) -> str:
+    return (
+        f"Antall av de {total} ledergruppene som fikk minst {format_signed(threshold, 1)} "
+        f"høyere skår på faktoren ved avslutning enn ved oppstart (til høyre), og antall som "
+        f"ikke gjorde det (til venstre). Faktorene er sortert etter antall grupper som bedret seg."
+    )
+
+
+def _names(rows: pd.DataFrame) -> str:
+    labels = [quote(label) for label in rows["label"]]
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} og {labels[-1]}"
+
+
+def change_counts_alt(rows: pd.DataFrame, total: int) -> str:
+    best = rows[rows["n_positive"] == rows["n_positive"].max()]
+    worst = rows[rows["n_positive"] == rows["n_positive"].min()]
+    majority = int((rows["n_positive"] > rows["n_not_positive"]).sum())
+    return (
+        f"Liggende stolper til begge sider for {len(rows)} Effect-faktorer. Flest grupper bedret "
+        f"seg på {_names(best.head(3))} ({int(best['n_positive'].iloc[0])} av {total}), færrest "
+        f"på {_names(worst.head(3))} ({int(worst['n_positive'].iloc[0])} av {total}). På "
+        f"{majority} av {len(rows)} faktorer bedret flertallet av gruppene seg."
+    )
+
+
+def reliable_band(groups: pd.DataFrame, reliability: float) -> float:
+    """The smallest GTEI change that counts as reliable: 1.96 × SE of a difference, in scale units.
+
+    SE of a difference = sqrt(2 · (sd1 · sqrt(1 − r_xx))²), with sd1 the SD of the groups'
+    GTEI at start (DESIGN.md section 3).
+    """
+    sd1 = float(groups["t1"].std(ddof=1))
+    band = RELIABLE_Z * math.sqrt(2 * (sd1 * math.sqrt(1 - reliability)) ** 2)
+    judged = groups[groups["rc"].abs() > 0]
+    implied = (judged["diff"] / judged["rc"]).abs() * RELIABLE_Z
+    if not np.allclose(implied, band, rtol=1e-3):
+        warnings.warn(
+            "gtei_groups.csv: rc does not match the SD of t1 and the reliability in "
+            "summary.json; the band drawn may disagree with the points' colours",
+            stacklevel=2,
+        )
+    return band
+
+
+def stack_dots(values: np.ndarray, diameter: float) -> np.ndarray:
+    """Stack level per value for a dot plot that keeps every dot at its exact value.
+
+    Dots are taken from left to right and each goes to the lowest level where it touches
+    no dot already placed, so no dot is moved sideways across the reliable-change band.
+    """
+    levels = np.zeros(len(values), dtype=int)
+    placed: dict[int, list[float]] = {}
+    for index in np.argsort(values, kind="stable"):
+        value = float(values[index])
+        level = 0
+        while any(abs(value - other) < diameter for other in placed.get(level, [])):
+            level += 1
+        placed.setdefault(level, []).append(value)
+        levels[index] = level
+    return levels
+
+
+def dot_diameter(values: np.ndarray, band: float, across: int = 34) -> float:
+    """Dot size in data units: a fixed fraction of the span the axis will show."""
+    span = max(float(np.ptp(values)), 2 * band)
+    return span / across
+
+
+RELIABLE_STYLE = {
+    1: (BLUE, BLUE, "Reliabel økning"),
+    0: ("white", "#595959", "Ikke reliabel endring"),
+    -1: (ORANGE, "#8a5410", "Reliabel nedgang"),
+}
+
+
+def gtei_change_figure(paired: pd.DataFrame, reliability: float) -> Built:
+    """Draws every paired group's GTEI change as a dot, against the reliable-change band.
+
+    Groups without a complete GTEI have no change to draw and are left out, as the
+    statistics stage leaves them out of the reliable-change counts.
+    """
+    groups = paired.dropna(subset=["t1", "diff", "rc", "reliable"])
+    diffs = groups["diff"].astype(float).to_numpy()
+    band = reliable_band(groups, reliability)
+    diameter = dot_diameter(diffs, band)
+    levels = stack_dots(diffs, diameter)
+    low = min(float(diffs.min()), -band) - 1.5 * diameter
+    high = max(float(diffs.max()), band) + 1.5 * diameter
+    top = (levels.max() + 2.6) * diameter
+    fig, ax = new_figure(3.0 + 14.5 * top / (high - low))
+    ax.axvspan(-band, band, color=LIGHT_GREY, linewidth=0, zorder=0)
+    for edge in (-band, band):
+        ax.axvline(edge, color=GREY, linewidth=0.8, linestyle=(0, (3, 2)), zorder=1)
+    ax.axvline(0, color=GREY, linewidth=0.6, zorder=1)
+    for x, level, flag in zip(diffs, levels, groups["reliable"].astype(int), strict=True):
+        face, edge, _ = RELIABLE_STYLE[flag]
+        ax.add_patch(
+            Circle(
+                (x, (level + 0.5) * diameter),
+                0.45 * diameter,
+                facecolor=face,
+                edgecolor=edge,
+                linewidth=0.8,
+                zorder=3,
+            )
+        )
+    ax.set_xlim(low, high)
+    ax.set_ylim(0, top)
+    ax.set_aspect("equal")
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    decimal_axis(ax.xaxis)
+    ax.set_xlabel("Endring i samlet indeks (GTEI) fra oppstart til avslutning, i skalapoeng")
+    counts = groups["reliable"].astype(int).value_counts()
+    handles = [
+        Patch(facecolor=face, edgecolor=edge, label=f"{label} ({int(counts.get(flag, 0))})")
+        for flag, (face, edge, label) in RELIABLE_STYLE.items()
+    ]
+    handles.append(
+        Patch(
+            facecolor=LIGHT_GREY,
+            edgecolor=GREY,
+            linestyle=(0, (3, 2)),
+            label=f"Endring for liten til å være reliabel (±{format_number(band)})",
+        )
+    )
+    ax.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0, 1.02),
+        ncol=2,
+        handletextpad=0.4,
+        columnspacing=1.6,
+        borderaxespad=0,
+    )
+    return Built(
+        "gtei_endring",
+        fig,
+        gtei_change_caption(len(groups), band, reliability),
+        gtei_change_alt(groups, band),
+    )
+
+
+def gtei_change_caption(n_groups: int, band: float, reliability: float) -> str:
+    return (
+        f"Endring i samlet indeks (GTEI) fra oppstart til avslutning for hver av de {n_groups} "
+        f"ledergruppene, én prikk per gruppe. Det grå feltet går til ±{format_number(band)} "
+        f"skalapoeng, 1,96 ganger standardfeilen for en differanse med reliabilitet "
+        f"{format_number(reliability)}; endringer utenfor feltet regnes som reliable."
+    )
+
+
+def gtei_change_alt(groups: pd.DataFrame, band: float) -> str:
+    flags = groups["reliable"].astype(int)
+    up = int((groups["diff"] > 0).sum())
+    return (
+        f"Prikkdiagram med én prikk per ledergruppe for endringen i samlet indeks (GTEI), "
+        f"{len(groups)} grupper. {up} grupper gikk opp og {len(groups) - up} gikk ned eller "
+        f"sto stille; medianendringen var {format_signed(float(groups['diff'].median()))}. "
+        f"Endringer større enn ±{format_number(band)} regnes som reliable: "
+        f"{int((flags == 1).sum())} grupper hadde reliabel økning og "
+        f"{int((flags == -1).sum())} reliabel nedgang."
+    )
+
+
+def notable_factors(factors: pd.DataFrame) -> pd.DataFrame:
+    """The few factors worth naming: the two largest effects, the two most chosen, the smallest."""
+    picks = [
+        factors.nlargest(2, "d"),
+        factors[factors["n_dev_area"] > 0].nlargest(2, "n_dev_area"),
+        factors.nsmallest(1, "d"),
+    ]
+    return pd.concat(picks).drop_duplicates("factor")
+
+
+def _cohen_bands(ax: Axes) -> None:
+    for value, name in COHEN_BANDS:
+        ax.axhline(value, color=GREY, linewidth=0.6, linestyle=(0, (1, 2)), zorder=0)
+        note(
+            ax,
+            name,
+            (1, value),
+            (4, 0),
+            "left",
+            ("axes fraction", "data"),
+            fontsize=SMALL_FONT_SIZE,
+            color="#595959",
+        )
+
+
+def dev_area_figure(factors: pd.DataFrame, correlation: dict) -> Built:
+    """Draws how many groups chose each factor against how much it changed (Cohen's d)."""
+    data = factors.dropna(subset=["n_dev_area", "d"]).sort_values("factor")
+    x = data["n_dev_area"].astype(float).to_numpy()
+    y = data["d"].astype(float).to_numpy()
+    n_groups = int(data["n_groups"].max())
+    fig, ax = new_figure(9.5)
+    _cohen_bands(ax)
+    if np.ptp(x) > 0:
+        slope, intercept = np.polyfit(x, y, 1)
+        line_x = np.array([0, x.max()])
+        ax.plot(line_x, intercept + slope * line_x, color=GREY, linewidth=1, linestyle="--")
+    span_x = max(x.max() * 1.15, 3.0)
+    ax.set_xlim(-0.04 * span_x, span_x)
+    ax.set_ylim(min(0.0, y.min() - 0.1), max(1.0, y.max()) + 0.15)
+    spread = dodge(x, y, gap_y=0.03 * np.ptp(ax.get_ylim()), step_x=0.014 * np.ptp(ax.get_xlim()))
+    ax.plot(
+        spread,
+        y,
+        "o",
+        color=BLUE,
+        markersize=5.5,
+        markeredgecolor="white",
+        markeredgewidth=0.6,
+        zorder=3,
+    )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=ROUND_STEPS))
+    decimal_axis(ax.yaxis)
+    ax.set_xlabel(f"Antall ledergrupper som valgte faktoren som utviklingsområde (av {n_groups})")
+    ax.set_ylabel("Effektstørrelse (Cohens d)")
+    ax.set_title(
+        f"Pearsons {correlation_text(correlation)}, {int(correlation['n_factors'])} faktorer",
+        loc="left",
+        fontsize=SMALL_FONT_SIZE + 0.5,
+    )
+    positions = pd.Series(spread, index=data.index)
+    notable = notable_factors(data)
+    place_labels(
+        ax,
+        list(zip(positions[notable.index], notable["d"], notable["label"], strict=True)),
+        np.column_stack([spread, y]),
+    )
+    return Built(
+        "utviklingsomrader",
+        fig,
+        dev_area_caption(len(data), n_groups),
+        dev_area_alt(data, correlation, n_groups),
+    )
+
+
+def dev_area_caption(n_factors: int, n_groups: int) -> str:
+    bands = ", ".join(format_number(value, 1) for value, _ in COHEN_BANDS[:-1])
+    return (
+        f"Antall av de {n_groups} ledergruppene som valgte faktoren som et av sine "
+        f"utviklingsområder, mot endringen i faktoren målt som effektstørrelse (Cohens d), "
+        f"for {n_factors} faktorer. Den stiplede linjen er en lineær tilpasning; de prikkete "
+        f"linjene markerer grensene for liten, middels og stor effekt ({bands} og "
+        f"{format_number(COHEN_BANDS[-1][0], 1)}). Prikker som ellers ville dekket hverandre, "
+        f"er flyttet litt til siden."
+    )
+
+
+def correlation_text(correlation: dict) -> str:
+    """``r = 0,64 (p < 0,01)``, or a plain statement when r is undefined (no variation)."""
+    r, p = correlation.get("r"), correlation.get("p")
+    if r is None or p is None or math.isnan(float(r)) or math.isnan(float(p)):
+        return "r kan ikke beregnes"
+    return f"r = {format_number(float(r))} ({format_p(float(p))})"
+
+
+def dev_area_alt(data: pd.DataFrame, correlation: dict, n_groups: int) -> str:
+    r = float("nan") if correlation.get("r") is None else float(correlation["r"])
+    if math.isnan(r):
+        pattern = "Sammenhengen mellom valg og endring kan ikke beregnes"
+    elif r >= 0.3:
+        pattern = (
+            "Faktorer som mange grupper valgte som utviklingsområde, endret seg gjennomgående mer"
+        )
+    elif r <= -0.3:
+        pattern = (
+            "Faktorer som mange grupper valgte som utviklingsområde, endret seg gjennomgående "
+            "mindre"
+        )
+    else:
+        pattern = (
+            "Hvor mange grupper som valgte en faktor, henger lite sammen med hvor mye den "
+            "endret seg"
+        )
+    chosen = data.loc[data["n_dev_area"].idxmax()]
+    largest = data.loc[data["d"].idxmax()]
+    return (
+        f"Spredningsdiagram med én prikk per Effect-faktor, {len(data)} faktorer. {pattern}"
+        f"{'' if math.isnan(r) else f': {correlation_text(correlation)}'}. Flest grupper valgte "
+        f"{quote(chosen['label'])} ({int(chosen['n_dev_area'])} av {n_groups}), som fikk "
+        f"d = {format_number(chosen['d'])}; størst effekt hadde {quote(largest['label'])} "
+        f"(d = {format_number(largest['d'])})."
+    )

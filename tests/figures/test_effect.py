@@ -1,0 +1,83 @@
+"""The Effect figures' helpers: cut axes, the dot stacking and the reliable-change band."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.figures.effect import (
+    axis_range,
+    dot_diameter,
+    effect_rows,
+    gtei_change_figure,
+    notable_factors,
+    reliable_band,
+    stack_dots,
+)
+from pipeline.figures.inputs import load_results
+from pipeline.figures.style import house_style
+
+
+def test_axis_range_cuts_on_half_points_around_the_data():
+    assert axis_range(np.array([3.92, 5.95])) == (3.5, 6.5)
+    assert axis_range(np.array([4.6, 5.3])) == (4.0, 5.5)
+
+
+def test_stacked_dots_keep_their_values_and_never_touch():
+    values = np.array([0.1, 0.11, 0.12, 0.5, 0.13, -0.4, 0.1])
+    diameter = 0.05
+    levels = stack_dots(values, diameter)
+    for level in set(levels):
+        row = np.sort(values[levels == level])
+        assert np.all(np.diff(row) >= diameter)
+    assert levels[3] == 0 and levels[5] == 0
+
+
+def test_dot_diameter_covers_the_band_when_changes_are_small():
+    assert dot_diameter(np.array([0.0, 0.1]), band=0.4, across=40) == pytest.approx(0.02)
+
+
+def test_reliable_band_is_the_change_where_rc_crosses_196(results_dir):
+    groups = load_results(results_dir).gtei_groups
+    band = reliable_band(groups, 0.9)
+    sd1 = groups["t1"].std(ddof=1)
+    assert band == pytest.approx(1.96 * sd1 * math.sqrt(2 * 0.1))
+    outside = groups["diff"].abs() > band
+    assert (outside == (groups["reliable"] != 0)).all()
+
+
+def test_reliable_band_warns_when_rc_was_computed_differently(results_dir):
+    groups = load_results(results_dir).gtei_groups
+    with pytest.warns(UserWarning, match="rc does not match"):
+        reliable_band(groups, 0.8)
+
+
+def test_effect_rows_follow_the_model_and_sort_by_change(results_dir):
+    factors = load_results(results_dir).factors
+    rows = effect_rows(factors)
+    assert [r["category"].iloc[0] for r in rows] == ["Forutsetninger", "Prosesser", "Resultater"]
+    assert sum(len(r) for r in rows) == 26
+    assert all(r["diff"].is_monotonic_decreasing for r in rows)
+
+
+def test_notable_factors_are_few_and_distinct():
+    factors = pd.DataFrame(
+        {
+            "factor": list("abcdef"),
+            "d": [1.9, 1.4, 0.9, 0.5, 0.3, 0.0],
+            "n_dev_area": [16, 25, 22, 1, 2, 1],
+        }
+    )
+    assert notable_factors(factors)["factor"].tolist() == ["a", "b", "c", "f"]
+
+
+@pytest.mark.filterwarnings("ignore:gtei_groups.csv:UserWarning")
+def test_groups_without_a_complete_gtei_are_left_out(results_dir):
+    groups = load_results(results_dir).gtei_groups
+    groups.loc[0, ["t1", "t2", "diff", "rc", "reliable"]] = None
+    with house_style():
+        built = gtei_change_figure(groups, 0.9)
+    assert f"{len(groups) - 1} grupper" in built.alt
