@@ -51,6 +51,27 @@ def _render(args: argparse.Namespace) -> int:
     return 0
 
 
+def _provenance(args: argparse.Namespace) -> int:
+    from pipeline.atomic import write_text
+    from pipeline.build.manifest import provenance, provenance_markdown
+
+    target = PATHS.generated / "_proveniens.md"
+    write_text(target, provenance_markdown(provenance()))
+    print(f"wrote {target.relative_to(PATHS.root)}")
+    return 0
+
+
+def _manifest(args: argparse.Namespace) -> int:
+    from pipeline.build.manifest import write_manifest
+
+    baseline = Path(args.baseline) if args.baseline else None
+    lines = write_manifest(baseline=baseline)
+    print("Endringer siden forrige bygg:")
+    for line in lines:
+        print(f"  {line}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
@@ -89,6 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("render", help="render the book to _book/ (HTML and PDF)")
     p.add_argument("--renderer", choices=("auto", "quarto", "builtin"), default="auto")
     p.set_defaults(func=_render)
+
+    p = sub.add_parser("provenance", help="write appendix C's provenance fragment")
+    p.set_defaults(func=_provenance)
+
+    p = sub.add_parser("manifest", help="write _book/build-manifest.json and the change summary")
+    p.add_argument("--baseline", help="compare with this manifest instead of the last build's")
+    p.set_defaults(func=_manifest)
     return parser
 
 
