@@ -10,6 +10,9 @@ PYTHON_SYSTEM ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.installed-from-lock
+# What every target needs set up first; the end-to-end tests build a copy of the project
+# with the venv already in place and pass SETUP= so the copy never reinstalls it.
+SETUP ?= $(VENV_STAMP)
 
 # Edition and analysis parameters (see README). AS_OF empty = today.
 AS_OF ?=
@@ -59,12 +62,12 @@ build/params.txt: FORCE
 	@line='as_of=$(AS_OF) cohorts=$(COHORTS) $(PARAMS)'; \
 	  echo "$$line" | cmp -s - $@ 2>/dev/null || echo "$$line" > $@
 
-$(STAMPS)/clean: $(VENV_STAMP) $(RAW_FILES) $(REFERENCE) $(DATA_CODE) $(PIPELINE_CORE) notebooks/01_clean.ipynb
+$(STAMPS)/clean: $(SETUP) $(RAW_FILES) $(REFERENCE) $(DATA_CODE) $(PIPELINE_CORE) notebooks/01_clean.ipynb
 	@mkdir -p $(STAMPS)
 	@$(PY) -m pipeline run --quiet --stage clean
 	@touch $@
 
-$(STAMPS)/statistics: $(STAMPS)/clean build/params.txt $(STATS_CODE) notebooks/02_statistics.ipynb
+$(STAMPS)/statistics: $(STAMPS)/clean build/params.txt $(STATS_CODE) notebooks/02_statistics.ipynb $(REFERENCE) data/reference/programme.yaml
 	@$(PY) -m pipeline run --quiet --stage statistics $(if $(AS_OF),-p as_of $(AS_OF)) -p cohorts $(COHORTS) $(PARAMS)
 	@touch $@
 
@@ -84,17 +87,17 @@ $(STAMPS)/manifest: $(STAMPS)/render
 report: $(STAMPS)/manifest ## build data → statistics → figures → _book/ (HTML + PDF) + manifest
 	@echo "report: _book/index.html and _book/konstruktiv-uro.pdf"
 
-validate: $(VENV_STAMP) ## check data/raw against the contract and list every problem
+validate: $(SETUP) ## check data/raw against the contract and list every problem
 	@$(PY) -m pipeline validate data/raw
 
-render: $(VENV_STAMP) ## render the book again from what report/_generated holds
+render: $(SETUP) ## render the book again from what report/_generated holds
 	@$(PY) -m pipeline render --renderer $(RENDERER)
 
-test: $(VENV_STAMP) $(NODE_STAMP) ## set up and run lint + the whole test suite
+test: $(SETUP) $(NODE_STAMP) ## set up and run lint + the whole test suite
 	@$(VENV)/bin/ruff check src tests
 	@$(PY) -m pytest -q
 
-lint: $(VENV_STAMP) ## ruff on the code
+lint: $(SETUP) ## ruff on the code
 	@$(VENV)/bin/ruff check src tests
 
 lock: ## re-resolve requirements.lock from pyproject.toml in a throwaway venv
@@ -103,7 +106,7 @@ lock: ## re-resolve requirements.lock from pyproject.toml in a throwaway venv
 	@{ head -2 requirements.lock; build/lockenv/bin/pip freeze --exclude-editable | grep -v '^konstruktiv-uro-pipeline'; } > requirements.lock.new
 	@mv requirements.lock.new requirements.lock && rm -rf build/lockenv
 
-lab: $(VENV_STAMP) ## open the notebooks in JupyterLab (installs the 'lab' extra)
+lab: $(SETUP) ## open the notebooks in JupyterLab (installs the 'lab' extra)
 	@$(PY) -m pip install --quiet -e '.[lab]'
 	@$(VENV)/bin/jupyter lab notebooks/
 

@@ -125,6 +125,7 @@ def test_values_are_formatted_the_norwegian_way(summary, effect_table, change_co
     v = _variables(summary, effect_table, change_counts, items)
     assert v["edition"] == {
         "as_of": "30. juni 2019",
+        "date": "2019-06-30",
         "year": "2019",
         "label": "Utgave per 30. juni 2019",
         "cohorts": "alle",
@@ -186,12 +187,12 @@ def test_followup_sentence_cases() -> None:
     )
 
 
-def test_real_data_has_no_notice(summary, effect_table, change_counts, items):
+def test_real_data_notice_names_the_real_sources(summary, effect_table, change_counts, items):
     summary["synthetic"] = False
-    assert _variables(summary, effect_table, change_counts, items)["data"] == {
-        "synthetic": "nei",
-        "notice": "",
-    }
+    data = _variables(summary, effect_table, change_counts, items)["data"]
+    assert data["synthetic"] == "nei"
+    assert "syntetisk" not in data["notice"]
+    assert "deltakernes egne svar" in data["notice"]
 
 
 def test_programme_variables() -> None:

@@ -21,11 +21,15 @@ from pipeline.report.numbers import (
     fmt_pct,
     fmt_plain,
 )
-from pipeline.stats.effect import GTEI
+from pipeline.stats.effect import EFFECT_BANDS, GTEI, RELIABLE_Z, SIGNIFICANCE
 
 SYNTHETIC_NOTICE = (
     "Tallene i denne utgaven er beregnet fra syntetiske data laget for å prøve ut "
     "produksjonsløypa, ikke fra virkelige svar."
+)
+REAL_DATA_NOTICE = (
+    "Tallene i denne utgaven er beregnet fra deltakernes egne svar på Effect-kartleggingen "
+    "og sluttevalueringen."
 )
 TOP, BOTTOM = 3, 2
 """How many of the largest and smallest effects the prose names (``effect.top``/``bottom``)."""
@@ -36,6 +40,7 @@ def _edition(summary: Mapping) -> dict[str, str]:
     cohorts = summary["parameters"]["cohorts"]
     return {
         "as_of": fmt_date(as_of),
+        "date": as_of.isoformat(),
         "year": str(as_of.year),
         "label": f"Utgave per {fmt_date(as_of)}",
         "cohorts": "alle" if cohorts == "all" else ", ".join(str(k) for k in cohorts),
@@ -45,7 +50,7 @@ def _edition(summary: Mapping) -> dict[str, str]:
 def _data(synthetic: bool) -> dict[str, str]:
     return {
         "synthetic": "ja" if synthetic else "nei",
-        "notice": SYNTHETIC_NOTICE if synthetic else "",
+        "notice": SYNTHETIC_NOTICE if synthetic else REAL_DATA_NOTICE,
     }
 
 
@@ -158,6 +163,20 @@ def _params(p: Mapping) -> dict[str, str]:
     }
 
 
+def _method() -> dict[str, str]:
+    """The method's fixed conventions, so the prose states the cut-offs the code applies."""
+    lower = dict(EFFECT_BANDS)
+    return {
+        "d_large": fmt_number(lower["large"]),
+        "d_medium": fmt_number(lower["medium"]),
+        "d_medium_max": fmt_number(lower["large"] - 0.01),
+        "d_small": fmt_number(lower["small"]),
+        "d_small_max": fmt_number(lower["medium"] - 0.01),
+        "reliable_z": fmt_number(RELIABLE_Z),
+        "alpha": fmt_number(SIGNIFICANCE),
+    }
+
+
 def _programme_value(value: object) -> object:
     if isinstance(value, Mapping):
         nested = {str(k): _programme_value(v) for k, v in value.items()}
@@ -200,6 +219,7 @@ def build_variables(
         "corr": _correlation(summary["correlation"]),
         "followup": _followup(summary["followup"]),
         "params": _params(summary["parameters"]),
+        "method": _method(),
     }
     if programme:
         variables["programme"] = programme_variables(programme)

@@ -1,0 +1,77 @@
+"""One real build of the report, in a copy of the project, shared by the end-to-end tests.
+
+The copy keeps the repository clean while the tests build, and lets a second copy check
+that two builds of the same sources give the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pipeline.paths import PATHS
+
+AS_OF = "2019-06-30"
+
+
+@dataclass(frozen=True)
+class Build:
+    root: Path
+    log: str
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return make(self.root, *args)
+
+
+def project_copy(target: Path) -> Path:
+    """Copies the files git would see (tracked or not ignored) and links the venv."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+        cwd=PATHS.root,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for rel in filter(None, listed.split("\0")):
+        src = PATHS.root / rel
+        if not src.is_file():
+            continue
+        dst = target / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        dst.write_bytes(src.read_bytes())
+    (target / ".venv").symlink_to(PATHS.root / ".venv")
+    return target
+
+
+def make(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "PIPELINE_ROOT": str(root),
+        "SOURCE_DATE_EPOCH": "1561852800",  # 2019-06-30, fixed so copies agree
+    }
+    env.pop("MAKEFLAGS", None)
+    return subprocess.run(
+        ["make", "--no-print-directory", "SETUP=", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def build_copy(target: Path) -> Build:
+    root = project_copy(target)
+    done = make(root, "report", f"AS_OF={AS_OF}", "RENDERER=builtin")
+    log = done.stdout + done.stderr
+    if done.returncode != 0:
+        pytest.fail(f"make report failed in {root}:\n{log[-6000:]}")
+    return Build(root, log)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    return build_copy(tmp_path_factory.mktemp("build-a"))

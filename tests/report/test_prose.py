@@ -1,0 +1,78 @@
+"""The report's prose: no result typed by hand, and no sentence taken from the seeds."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.paths import PATHS
+
+SOURCES = sorted([*PATHS.report.glob("*.qmd"), *PATHS.root.glob("*.qmd")])
+SEEDCOPY = PATHS.root.parent / "shared" / "tools" / "seedcopy.py"
+
+# Digits that may stand in prose, each with its reason. Everything else that the data
+# can change must come from {{< var … >}}.
+ALLOWED = (
+    (re.compile(r"\b(?:19|20)\d\d\b"), "a year of the programme's history"),
+    (re.compile(r"^\s*\d+\.\s"), "the number of an item in a numbered list"),
+    (re.compile(r"\bfra 1 til 7\b"), "the Effect answer scale, part of the instrument"),
+    (re.compile(r"SHA-256"), "the name of the checksum"),
+)
+HIDDEN = (
+    re.compile(r"\{\{<.*?>\}\}"),  # shortcodes
+    re.compile(r"\{[#.][^}]*\}"),  # ids and classes
+    re.compile(r"^:::.*$", re.M),  # div fences with their attributes
+    re.compile(r"`[^`]*`"),  # code
+    re.compile(r"\]\([^)]*\)"),  # link targets
+)
+
+
+def typed_numbers(text: str) -> list[str]:
+    for pattern in HIDDEN:
+        text = pattern.sub(" ", text)
+    found = []
+    for line in text.splitlines():
+        for pattern, _reason in ALLOWED:
+            line = pattern.sub(" ", line)
+        found += re.findall(r"\d+(?:[.,]\d+)?", line)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gruppene skåret {{< var effect.gtei_t1 >}} ved start.", []),
+        ("Svarprosenten var 67 %.", ["67"]),
+        ("Snittet steg fra 5,06 til 5,49.", ["5,06", "5,49"]),
+        ("Programmet startet i 2016 og endte i 2021.", []),
+        ("1. **Vær enige om formålet.**", []),
+        ("## Metode {#sec-metode-2}", []),
+    ],
+)
+def test_typed_number_scanner(text: str, expected: list[str]) -> None:
+    assert typed_numbers(text) == expected
+
+
+def test_sources_exist() -> None:
+    assert len(SOURCES) >= 10
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_no_number_typed_by_hand(source: Path) -> None:
+    assert typed_numbers(source.read_text(encoding="utf-8")) == [], source.name
+
+
+def test_no_sentence_repeats_the_seed_documents() -> None:
+    if not SEEDCOPY.exists():
+        pytest.skip(f"{SEEDCOPY} is not beside the checkout")
+    done = subprocess.run(
+        [sys.executable, str(SEEDCOPY), *map(str, SOURCES), str(PATHS.notebooks)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout
