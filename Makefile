@@ -37,7 +37,7 @@ FIGURE_CODE := $(shell find src/pipeline/figures -name '*.py' 2>/dev/null)
 RENDER_CODE := $(shell find src/pipeline/render -type f 2>/dev/null)
 REPORT_SOURCES := _quarto.yml $(shell find report -maxdepth 1 -name '*.qmd' 2>/dev/null)
 
-.PHONY: help report test lint lock lab clean distclean validate render FORCE
+.PHONY: help report test lint lock lab clean distclean validate render
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,11 +56,10 @@ $(NODE_STAMP): tests/quality/package-lock.json
 	@npm ci --prefix tests/quality --no-audit --no-fund --silent
 	@touch $@
 
-# Parameters are a dependency too: the file changes only when their values do.
-build/params.txt: FORCE
-	@mkdir -p build
-	@line='as_of=$(AS_OF) cohorts=$(COHORTS) $(PARAMS)'; \
-	  echo "$$line" | cmp -s - $@ 2>/dev/null || echo "$$line" > $@
+# Parameters are a dependency too: build/params.txt is rewritten (while make reads this
+# file) only when their values change, so a changed AS_OF reruns the statistics onwards.
+PARAMS_LINE := as_of=$(AS_OF) cohorts=$(COHORTS) $(PARAMS)
+$(shell mkdir -p build && { echo '$(PARAMS_LINE)' | cmp -s - build/params.txt || echo '$(PARAMS_LINE)' > build/params.txt; })
 
 $(STAMPS)/clean: $(SETUP) $(RAW_FILES) $(REFERENCE) $(DATA_CODE) $(PIPELINE_CORE) notebooks/01_clean.ipynb
 	@mkdir -p $(STAMPS)
