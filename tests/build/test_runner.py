@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from pipeline.build.runner import (
     execute_stage,
     parameters_for,
     stage,
+    unknown_parameters,
 )
 from pipeline.errors import StageError
 from pipeline.paths import PATHS, Paths
@@ -69,7 +71,17 @@ def test_unknown_stage_is_refused() -> None:
 
 def test_every_stage_notebook_has_a_parameters_cell() -> None:
     for s in STAGES:
-        nb = PATHS.notebooks / s.notebook
-        if not nb.exists():
-            pytest.skip(f"{nb.name} not written yet")
-        assert "processed_dir" in declared_parameters(nb), nb.name
+        assert "processed_dir" in declared_parameters(PATHS.notebooks / s.notebook), s.notebook
+
+
+def test_makefile_parameters_are_declared_by_the_notebooks() -> None:
+    """papermill only warns about unknown names, so a typo in the Makefile would pass silently."""
+    makefile = (PATHS.root / "Makefile").read_text(encoding="utf-8")
+    passed = set(re.findall(r"-p (\w+) \$", makefile))
+    assert passed == {"as_of", "cohorts"}
+    assert not unknown_parameters(dict.fromkeys(passed, ""))
+    assert passed <= declared_parameters(PATHS.notebooks / stage("statistics").notebook)
+
+
+def test_unknown_parameters_are_reported() -> None:
+    assert unknown_parameters({"as_of": "", "min_respondent": 4}) == ["min_respondent"]
