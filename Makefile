@@ -93,11 +93,11 @@ render: $(SETUP) ## render the book again from what report/_generated holds
 	@$(PY) -m pipeline render --renderer $(RENDERER)
 
 test: $(SETUP) $(NODE_STAMP) ## set up and run lint + the whole test suite
-	@$(VENV)/bin/ruff check src tests
+	@$(VENV)/bin/ruff check .
 	@$(PY) -m pytest -q
 
 lint: $(SETUP) ## ruff on the code
-	@$(VENV)/bin/ruff check src tests
+	@$(VENV)/bin/ruff check .
 
 lock: ## re-resolve requirements.lock from pyproject.toml in a throwaway venv
 	@rm -rf build/lockenv && $(PYTHON_SYSTEM) -m venv build/lockenv

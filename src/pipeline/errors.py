@@ -11,6 +11,10 @@ class CodebookError(PipelineError):
     """The codebook YAML is malformed or inconsistent."""
 
 
+class ReferenceDataError(PipelineError):
+    """A reference file other than the codebook (``programme.yaml``) is malformed."""
+
+
 class ValidationError(PipelineError):
     """Raw data broke the contract; ``problems`` holds every problem found."""
 

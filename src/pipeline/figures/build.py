@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.data.codebook import Codebook, load_codebook
+from pipeline.data.programme import Programme, load_programme
 from pipeline.figures.contract import Built
 from pipeline.figures.effect import (
     change_counts_figure,
@@ -20,7 +21,6 @@ from pipeline.figures.effect import (
 from pipeline.figures.evaluation import evaluation_figure
 from pipeline.figures.facts import facts_figure
 from pipeline.figures.inputs import Results, load_results
-from pipeline.figures.programme import Programme, load_programme
 from pipeline.figures.save import figure_files, index_bytes, write_all
 from pipeline.figures.style import house_style
 from pipeline.figures.timeline import timeline_figure

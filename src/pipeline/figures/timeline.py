@@ -11,10 +11,10 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from pipeline.data.programme import Activity, Programme
 from pipeline.figures.contract import Built
 from pipeline.figures.inputs import FigureInputError
 from pipeline.figures.layout import note
-from pipeline.figures.programme import Activity, Programme
 from pipeline.figures.style import (
     BLUE,
     LIGHT_BLUE,

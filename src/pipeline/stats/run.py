@@ -16,11 +16,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from pipeline.atomic import write_text
 from pipeline.data.codebook import Codebook, load_codebook
-from pipeline.paths import PATHS
+from pipeline.data.programme import load_programme
 from pipeline.report import tables
 from pipeline.report.effect_model import effect_model_markdown
 from pipeline.report.variables import build_variables, variables_yaml
@@ -161,14 +160,6 @@ def generated_files(
     }
 
 
-def load_programme(path: Path = PATHS.programme) -> dict | None:
-    """The ``design`` section of ``data/reference/programme.yaml`` (``programme.*``), if any."""
-    if not path.exists():
-        return None
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return doc.get("design") or None
-
-
 def run_statistics(
     processed_dir: Path,
     results_dir: Path,
@@ -179,12 +170,12 @@ def run_statistics(
 ) -> Results:
     """Loads the processed data, computes one edition and writes every output file.
 
-    ``programme`` defaults to ``data/reference/programme.yaml`` when present. Returns the
+    ``programme`` defaults to the ``design`` of ``data/reference/programme.yaml``. Returns the
     results for display; raises AnalysisError (writing nothing) when the edition cannot
     support the statistics.
     """
     codebook = codebook or load_codebook()
-    programme = programme if programme is not None else load_programme()
+    programme = programme if programme is not None else load_programme().design
     data = load_processed(Path(processed_dir))
     results = compute_results(data, params, codebook)
     texts = {Path(results_dir) / name: text for name, text in result_files(results).items()}

@@ -7,8 +7,8 @@ import copy
 import pytest
 import yaml
 
-from pipeline.figures.inputs import FigureInputError
-from pipeline.figures.programme import load_programme, parse_programme
+from pipeline.data.programme import load_programme, parse_programme
+from pipeline.errors import ReferenceDataError
 from pipeline.paths import PATHS
 
 
@@ -53,7 +53,7 @@ def test_activities_fall_inside_the_programme_except_the_follow_up():
 def test_plan_that_drops_a_gathering_is_refused(doc):
     broken = copy.deepcopy(doc)
     broken["months"][9] = []
-    with pytest.raises(FigureInputError, match=r"design\.gatherings is 4 but the plan has 3"):
+    with pytest.raises(ReferenceDataError, match=r"design\.gatherings is 4 but the plan has 3"):
         parse_programme(broken)
 
 
@@ -70,10 +70,10 @@ def test_plan_that_drops_a_gathering_is_refused(doc):
 def test_malformed_plans_name_the_problem(doc, edit, message):
     broken = copy.deepcopy(doc)
     edit(broken)
-    with pytest.raises(FigureInputError, match=message):
+    with pytest.raises(ReferenceDataError, match=message):
         parse_programme(broken)
 
 
-def test_unreadable_file_is_a_figure_input_error(tmp_path):
-    with pytest.raises(FigureInputError, match="cannot read"):
+def test_unreadable_file_is_a_reference_data_error(tmp_path):
+    with pytest.raises(ReferenceDataError, match="cannot read"):
         load_programme(tmp_path / "missing.yaml")

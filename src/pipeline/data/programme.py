@@ -1,5 +1,8 @@
 """Reads ``data/reference/programme.yaml``: the programme design behind Figur 1 and the prose.
 
+The one reader of that file: the statistics stage takes ``design`` for ``programme.*``
+variables, the figures stage the month-by-month plan for Figur 1.
+
 The file is written by hand, so the loader checks it against itself: a plan that drops
 a gathering while ``design`` still says four would make the timeline and the text disagree.
 """
@@ -12,7 +15,8 @@ from typing import Any
 
 import yaml
 
-from pipeline.figures.inputs import FigureInputError
+from pipeline.errors import ReferenceDataError
+from pipeline.paths import PATHS
 
 WHEN = {"early": 0.2, "mid": 0.5, "late": 0.8}
 """Where in its month an activity sits, as a fraction of the month."""
@@ -50,7 +54,7 @@ class Programme:
 
 def _field(entry: dict, key: str, where: str) -> Any:
     if not isinstance(entry, dict) or key not in entry:
-        raise FigureInputError(f"programme.yaml: {where} lacks '{key}'")
+        raise ReferenceDataError(f"programme.yaml: {where} lacks '{key}'")
     return entry[key]
 
 
@@ -58,12 +62,14 @@ def _monthly(months: dict, duration: int) -> list[Activity]:
     activities = []
     for month, entries in sorted(months.items()):
         if not 1 <= int(month) <= duration:
-            raise FigureInputError(f"programme.yaml: month {month} is outside 1–{duration}")
+            raise ReferenceDataError(f"programme.yaml: month {month} is outside 1–{duration}")
         for entry in entries or []:
             where = f"months.{month}"
             when = _field(entry, "when", where)
             if when not in WHEN:
-                raise FigureInputError(f"programme.yaml: {where}: when must be one of {list(WHEN)}")
+                raise ReferenceDataError(
+                    f"programme.yaml: {where}: when must be one of {list(WHEN)}"
+                )
             activities.append(
                 Activity(
                     kind=str(_field(entry, "kind", where)),
@@ -81,7 +87,7 @@ def _ongoing(entries: list, duration: int) -> list[Activity]:
         first = int(_field(entry, "from_month", "ongoing"))
         last = int(_field(entry, "to_month", "ongoing"))
         if not 1 <= first <= last <= duration:
-            raise FigureInputError(
+            raise ReferenceDataError(
                 f"programme.yaml: ongoing '{entry.get('label')}' runs {first}–{last}, "
                 f"outside 1–{duration}"
             )
@@ -111,11 +117,11 @@ def _after_end(entries: list, duration: int) -> list[Activity]:
 def _check(programme: Programme) -> None:
     unknown = sorted({a.kind for a in programme.activities} - set(programme.kinds))
     if unknown:
-        raise FigureInputError(f"programme.yaml: kind(s) {unknown} are not listed under kinds")
+        raise ReferenceDataError(f"programme.yaml: kind(s) {unknown} are not listed under kinds")
     for key, kind in COUNTED_KINDS.items():
         stated, planned = int(programme.design[key]), programme.count(kind)
         if stated != planned:
-            raise FigureInputError(
+            raise ReferenceDataError(
                 f"programme.yaml: design.{key} is {stated} but the plan has {planned} '{kind}'"
             )
 
@@ -140,10 +146,10 @@ def parse_programme(doc: dict) -> Programme:
     return programme
 
 
-def load_programme(path: Path) -> Programme:
+def load_programme(path: Path = PATHS.programme) -> Programme:
     """Reads and checks programme.yaml."""
     try:
         doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise FigureInputError(f"programme.yaml: cannot read {path}: {exc}") from exc
+        raise ReferenceDataError(f"programme.yaml: cannot read {path}: {exc}") from exc
     return parse_programme(doc)
