@@ -63,15 +63,15 @@ $(shell mkdir -p build && { echo '$(PARAMS_LINE)' | cmp -s - build/params.txt ||
 
 $(STAMPS)/clean: $(SETUP) $(RAW_FILES) $(REFERENCE) $(DATA_CODE) $(PIPELINE_CORE) notebooks/01_clean.ipynb
 	@mkdir -p $(STAMPS)
-	@$(PY) -m pipeline run --quiet --stage clean
+	@$(PY) -m pipeline run --stage clean
 	@touch $@
 
 $(STAMPS)/statistics: $(STAMPS)/clean build/params.txt $(STATS_CODE) notebooks/02_statistics.ipynb $(REFERENCE) data/reference/programme.yaml
-	@$(PY) -m pipeline run --quiet --stage statistics $(if $(AS_OF),-p as_of $(AS_OF)) -p cohorts $(COHORTS) $(PARAMS)
+	@$(PY) -m pipeline run --stage statistics $(if $(AS_OF),-p as_of $(AS_OF)) -p cohorts $(COHORTS) $(PARAMS)
 	@touch $@
 
 $(STAMPS)/figures: $(STAMPS)/statistics $(FIGURE_CODE) notebooks/03_figures.ipynb data/reference/programme.yaml
-	@$(PY) -m pipeline run --quiet --stage figures
+	@$(PY) -m pipeline run --stage figures
 	@touch $@
 
 $(STAMPS)/render: $(STAMPS)/figures $(REPORT_SOURCES) $(RENDER_CODE)

@@ -39,7 +39,8 @@ def _run(args: argparse.Namespace) -> int:
         "generated_dir": str(PATHS.generated),
     }
     names = [args.stage] if args.stage else list(STAGE_NAMES)
-    run_stages(names, base, extra, progress=not args.quiet)
+    # papermill's cell progress bar helps on a terminal and clutters CI logs.
+    run_stages(names, base, extra, progress=sys.stderr.isatty() and not args.quiet)
     return 0
 
 

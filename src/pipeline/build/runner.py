@@ -14,10 +14,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import papermill as pm
+from jupyter_client.manager import AsyncKernelManager
 from papermill.exceptions import PapermillExecutionError
 
 from pipeline.errors import StageError
 from pipeline.paths import PATHS, Paths
+
+
+class LocalKernelManager(AsyncKernelManager):
+    """Talks to the kernel over Unix sockets: no TCP ports, and no warning that TCP is
+    unencrypted in every stage's log."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.transport = "ipc"
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,7 @@ def execute_stage(
             cwd=str(paths.root),
             progress_bar=progress,
             kernel_name="python3",
+            kernel_manager_class=LocalKernelManager,
         )
     except PapermillExecutionError as exc:
         raise StageError(
