@@ -14,8 +14,9 @@ VENV_STAMP := $(VENV)/.installed-from-lock
 # with the venv already in place and pass SETUP= so the copy never reinstalls it.
 SETUP ?= $(VENV_STAMP)
 
-# Edition and analysis parameters (see README). AS_OF empty = today.
-AS_OF ?=
+# Edition and analysis parameters (see README). The edition date defaults to today, written
+# out so that a new day is a changed parameter and the edition label never goes stale.
+AS_OF ?= $(shell date +%F)
 COHORTS ?= all
 PARAMS ?=
 RENDERER ?= auto
@@ -67,7 +68,7 @@ $(STAMPS)/clean: $(SETUP) $(RAW_FILES) $(REFERENCE) $(DATA_CODE) $(PIPELINE_CORE
 	@touch $@
 
 $(STAMPS)/statistics: $(STAMPS)/clean build/params.txt $(STATS_CODE) notebooks/02_statistics.ipynb $(REFERENCE) data/reference/programme.yaml
-	@$(PY) -m pipeline run --stage statistics $(if $(AS_OF),-p as_of $(AS_OF)) -p cohorts $(COHORTS) $(PARAMS)
+	@$(PY) -m pipeline run --stage statistics -p as_of $(AS_OF) -p cohorts $(COHORTS) $(PARAMS)
 	@touch $@
 
 $(STAMPS)/figures: $(STAMPS)/statistics $(FIGURE_CODE) notebooks/03_figures.ipynb data/reference/programme.yaml
