@@ -133,5 +133,5 @@ def test_effect_model_lists_every_factor_under_level_two_headings(codebook) -> N
     assert headings == [("##", c) for c in ("Forutsetninger", "Prosesser", "Resultater")]
     for f in codebook.factors:
         assert f"- **{f.label}**" in markdown and f.definition in markdown
-    assert "(også kalt Teamfungering)" in markdown
+    assert "(også kalt teamfungering)" in markdown
     assert markdown.endswith("\n") and not markdown.endswith("\n\n")

@@ -91,6 +91,7 @@ def _page_fields(analysed: AnalysedBook, position: int) -> dict[str, str]:
         "book_title": escape(book.title),
         "libs": SITE_LIBS,
         "marking": _marking(analysed.synthetic_notice),
+        "intro": _intro(analysed) if page.chapter.kind == "preface" else "",
         "sidebar": _sidebar(analysed, page),
         "body": _body(analysed, position),
         "pager": _pager(analysed.pages, position),
@@ -111,6 +112,19 @@ def _body(analysed: AnalysedBook, position: int) -> str:
     meta = {"book-page": meta_string(json.dumps(config, ensure_ascii=False, sort_keys=True))}
     ast = document(analysed.ast["pandoc-api-version"], meta, chapter_div["c"][1])
     return apply_filter(ast, "html", "html5").strip()
+
+
+def _intro(analysed: AnalysedBook) -> str:
+    """The report's title page on the home page: title, subtitle, publisher and date."""
+    book = analysed.book
+    who = book.publisher or ", ".join(book.authors)
+    lines = [f'<p class="book-title">{escape(book.title)}</p>']
+    if book.subtitle:
+        lines.append(f'<p class="book-subtitle">{escape(book.subtitle)}</p>')
+    meta = " · ".join(escape(part) for part in (who, book.date_text) if part)
+    if meta:
+        lines.append(f'<p class="book-meta">{meta}</p>')
+    return '<div class="book-intro">\n' + "\n".join(lines) + "\n</div>"
 
 
 def _marking(notice: str | None) -> str:

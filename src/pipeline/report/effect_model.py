@@ -22,7 +22,7 @@ def effect_model_markdown(codebook: Codebook) -> str:
         if description:
             lines += [description, ""]
         for f in factors:
-            alias = f" (også kalt {f.alias})" if f.alias else ""
+            alias = f" (også kalt {f.alias[0].lower()}{f.alias[1:]})" if f.alias else ""
             lines.append(f"- **{f.label}**{alias}: {f.definition}")
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"

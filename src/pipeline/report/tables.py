@@ -190,6 +190,6 @@ def inndata(validation: dict) -> str:
     rows = [[f"`{f['path']}`", fmt_int(f["rows"]), f"`{f['sha256'][:SHA_PREFIX]}`"] for f in files]
     caption = (
         "Inndatafiler med antall rader og de første "
-        f"{SHA_PREFIX} tegnene av SHA-256-sjekksummen (hele summen står i validation.json)."
+        f"{SHA_PREFIX} tegnene av SHA-256-kontrollsummen (hele summen står i validation.json)."
     )
     return captioned(pipe_table(["Fil", "Rader", "SHA-256"], rows, "lrl"), caption, "tbl-inndata")

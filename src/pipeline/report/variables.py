@@ -139,9 +139,9 @@ def followup_sentence(f: Mapping) -> str:
     n = f["groups"]
     if n == 0:
         return "Ingen ledergruppe har så langt svart på kartleggingen ett år etter avslutning."
-    who = "Én ledergruppe har" if n == 1 else f"{fmt_int(n)} ledergrupper har"
+    who = "én ledergruppe" if n == 1 else f"{fmt_int(n)} ledergrupper"
     return (
-        f"{who} svart på kartleggingen ett år etter avslutning; GTEI var "
+        f"Så langt har {who} svart på kartleggingen ett år etter avslutning; GTEI var "
         f"{fmt_number(f['gtei_t2'])} ved avslutning og {fmt_number(f['gtei_t3'])} ett år senere."
     )
 

@@ -439,6 +439,30 @@ local function Link(link)
   return link
 end
 
+-- Typography ---------------------------------------------------------------------------
+
+local RELATIONS = { ["="] = true, ["<"] = true, [">"] = true, ["≤"] = true, ["≥"] = true, ["±"] = true }
+local MONTHS = {
+  januar = true, februar = true, mars = true, april = true, mai = true, juni = true, juli = true,
+  august = true, september = true, oktober = true, november = true, desember = true,
+}
+
+local function Typography(inlines)
+  -- Non-breaking spaces where a line break would split a unit or start a line with a
+  -- dash: "d = 1,86", "p < 0,001", "30. juni", "staten – erfaringer".
+  for i = 2, #inlines - 1 do
+    local before, after = inlines[i - 1], inlines[i + 1]
+    if inlines[i].t == "Space" and before.t == "Str" and after.t == "Str" then
+      local word = after.text:gsub("%p+$", "")
+      if RELATIONS[before.text] or RELATIONS[after.text] or after.text == "–"
+        or (before.text:match("^%(?%d%d?%.$") and MONTHS[word]) then
+        inlines[i] = pandoc.Str(NBSP)
+      end
+    end
+  end
+  return inlines
+end
+
 -- The book -------------------------------------------------------------------------
 
 local function block_text(block)
@@ -537,6 +561,7 @@ function Pandoc(doc)
   for index, div in ipairs(blocks) do
     current = chapters[index]
     div.content = pandoc.Blocks(div.content):walk({ Cite = Cite, Link = Link, Div = Callout })
+    div.content = pandoc.Blocks(div.content):walk({ Inlines = Typography })
     outline_texts(chapters[index], div.content)
   end
   doc.blocks = blocks

@@ -31,6 +31,24 @@ local function Image(image)
   return image
 end
 
+local NUMBER_SIGNS = { "\u{a0}", "–", "−", "±", "≥", "≤" }
+local WIDE_TABLE = 6 -- columns from which the table is set in a smaller size (as in the PDF)
+
+local function number_like(text)
+  -- Figures, signs and brackets only ("3,92 (0,81)", "[0,99; 1,61]", "2015–2016", "65 %").
+  for _, sign in ipairs(NUMBER_SIGNS) do text = text:gsub(sign, " ") end
+  return text:match("%d") ~= nil and text:match("^[%d%s%p]*$") ~= nil
+end
+
+local function mark_numbers(rows)
+  -- A number or a range in a cell stays on one line (class "num", book.css).
+  for _, row in ipairs(rows) do
+    for _, cell in ipairs(row.cells) do
+      if number_like(pandoc.utils.stringify(cell.contents)) then cell.classes:insert("num") end
+    end
+  end
+end
+
 local function Table(tbl)
   -- Header cells get scope="col" (WCAG 1.3.1: data cells are tied to their headers).
   for _, row in ipairs(tbl.head.rows) do
@@ -38,11 +56,17 @@ local function Table(tbl)
       cell.attributes.scope = "col"
     end
   end
+  for _, body in ipairs(tbl.bodies) do
+    mark_numbers(body.head)
+    mark_numbers(body.body)
+  end
+  local classes = { "table-wrap" }
+  if #tbl.colspecs >= WIDE_TABLE then table.insert(classes, "table-wide") end
   -- A wide table scrolls inside its own box instead of widening the page; the box is a
   -- named, focusable region so keyboard users can scroll it (WCAG 2.1.1).
   local caption = pandoc.utils.stringify(tbl.caption.long)
   -- (Attributes as a list of pairs: a Lua map would write them in a random order.)
-  return pandoc.Div({ tbl }, pandoc.Attr("", { "table-wrap" }, {
+  return pandoc.Div({ tbl }, pandoc.Attr("", classes, {
     { "role", "region" },
     { "tabindex", "0" },
     { "aria-label", caption ~= "" and caption or table_label },
