@@ -91,6 +91,7 @@ validate: $(SETUP) ## check data/raw against the contract and list every problem
 	@$(PY) -m pipeline validate data/raw
 
 render: $(SETUP) ## render the book again from what report/_generated holds
+	@$(PY) -m pipeline provenance
 	@$(PY) -m pipeline render --renderer $(RENDERER)
 
 test: $(SETUP) $(NODE_STAMP) ## set up and run lint + the whole test suite
