@@ -68,6 +68,15 @@ def test_change_summary_names_new_cohort_and_moved_figures() -> None:
     assert "Grupper: 63 → 67" in lines
 
 
+def test_change_summary_names_only_what_moved_in_a_cohort() -> None:
+    old = {"cohorts": {"0": {"groups": 4, "leaders": 36}, "1": {"groups": 4, "leaders": 28}}}
+    new = {"cohorts": {"0": {"groups": 4, "leaders": 38}, "1": {"groups": 3, "leaders": 28}}}
+    assert change_summary(old, new) == [
+        "Kull 0 endret: 36 → 38 ledere",
+        "Kull 1 endret: 4 → 3 grupper",
+    ]
+
+
 def test_change_summary_ignores_moves_below_the_shown_precision() -> None:
     old = {"cohorts": {}, "gtei_t2": 5.4901}
     new = {"cohorts": {}, "gtei_t2": 5.4899}

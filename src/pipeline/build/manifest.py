@@ -197,10 +197,12 @@ def change_summary(old: dict | None, new: dict) -> list[str]:
         elif b is None:
             lines.append(f"Kull {kull} fjernet: {fmt_int(a['groups'])} grupper")
         elif a != b:
-            lines.append(
-                f"Kull {kull} endret: {fmt_int(a['groups'])} → {fmt_int(b['groups'])} grupper, "
-                f"{fmt_int(a['leaders'])} → {fmt_int(b['leaders'])} ledere"
-            )
+            moved = [
+                f"{fmt_int(a[key])} → {fmt_int(b[key])} {noun}"
+                for key, noun in (("groups", "grupper"), ("leaders", "ledere"))
+                if a[key] != b[key]
+            ]
+            lines.append(f"Kull {kull} endret: {', '.join(moved)}")
     for key, (label, fmt) in LABELS.items():
         a, b = old.get(key), new.get(key)
         if a is None and b is None:
