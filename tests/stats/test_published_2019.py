@@ -18,6 +18,7 @@ import yaml
 
 from pipeline.data.codebook import load_codebook
 from pipeline.paths import PATHS
+from pipeline.report.numbers import fmt_number
 from pipeline.stats.inputs import load_processed
 from pipeline.stats.params import StatsParams
 from pipeline.stats.run import Results, compute_results
@@ -74,6 +75,7 @@ def test_facts_match_exactly(results: Results, published: dict) -> None:
     assert summary["facts"]["leaders"] == facts["leaders"] == 350
     assert summary["effect"]["paired_groups"] == 31
     assert summary["evaluation"]["respondents"] == published["evaluation_2019"]["respondents"]
+    assert summary["evaluation"]["groups"] == published["evaluation_2019"]["groups_invited"] == 31
 
 
 def test_table2_matches(results: Results, published: dict) -> None:
@@ -118,6 +120,7 @@ def test_gtei_counts_and_correlation_match(results: Results, published: dict) ->
     assert abs(e["reliable_negative"] - effect_2019["reliable_change_negative"]) <= 1
     correlation = effect_2019["devarea_change_correlation"]
     assert summary["correlation"]["r"] == pytest.approx(correlation["r"], abs=0.05)
+    assert fmt_number(summary["correlation"]["r"]) == fmt_number(correlation["r"]) == "0,64"
     assert summary["correlation"]["p"] < correlation["p_below"]
     rate = published["evaluation_2019"]["response_rate_pct"]
     assert abs(summary["evaluation"]["response_rate_pct"] - rate) <= 1

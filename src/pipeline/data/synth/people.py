@@ -1,9 +1,10 @@
 """Leaders: group sizes, gender and age, with the 2019 facts as exact totals.
 
 The facts figure fixes, over the 48 groups started by June 2019: 350 leaders, 58 % men,
-mean age 53.2, groups of 5 to 13. The evaluation adds that the 32 groups ended by then
-had about 264 members (177 answers at 67 %), so those groups are larger (8.25 on average)
-and the 16 running ones small (about 5.4): the report's own numbers force this.
+mean age 53.2, groups of 5 to 13. The evaluation adds that the 31 groups it covered had
+about 264 members (177 answers at 67 %), so those groups are larger (8.5 on average) and
+the other 17 (the ended group that fell away and the 16 running ones) small (5, one of
+them 6): the report's own numbers force this.
 """
 
 from __future__ import annotations

@@ -39,7 +39,11 @@ EFFECT_TURNOUT = 0.6
 FOLLOWUP_GROUPS = 3
 """Groups answering wave 3, from each of kull 5-7 and kull 9-11."""
 UNPAIRED_WAVE2 = 2
-"""Wave-2 respondents of the one ended group that is not paired (below min_respondents)."""
+"""Wave-2 respondents of the one ended group that is not paired (below min_respondents).
+
+That group fell away at the end: it has no evaluation answers either, so the evaluated
+groups (ended, at least one answer) are the 31 paired ones, as the report's "31 groups
+invited" says."""
 
 PEOPLE, EFFECT, EVALUATION, AREAS = 1, 2, 3, 4
 EXTRA_STREAM = 100
@@ -97,11 +101,17 @@ def _row(scores: GroupScores, i: int) -> dict[int, np.ndarray]:
 
 
 def _plan_effect(
-    rng: np.random.Generator, plans: list[GroupPlan], targets: dict[str, tg.FactorTarget]
+    rng: np.random.Generator,
+    plans: list[GroupPlan],
+    targets: dict[str, tg.FactorTarget],
+    unpaired: int,
 ) -> list[int]:
-    """Effect waves for the real groups; returns the indices of the 31 paired groups."""
+    """Effect waves for the real groups; returns the indices of the 31 paired groups.
+
+    ``unpaired`` (the ended group with too few wave-2 answers) is ``rng``'s first draw,
+    taken by the caller because the group sizes depend on it; the draws here follow it.
+    """
     ended = [i for i, p in enumerate(plans) if p.group.end <= AS_OF_2019]
-    unpaired = int(rng.choice(ended))
     paired = [i for i in ended if i != unpaired]
     others = [i for i in range(len(plans)) if i not in paired]
     calibrated = calibrated_scores(rng, targets)
@@ -129,15 +139,21 @@ def _plan_effect(
     return paired
 
 
-def _plan_evaluation(rng: np.random.Generator, plans: list[GroupPlan], pct: list[int]) -> None:
-    """177 exact answers over the groups ended by June 2019, free draws for the rest."""
-    ended = [p for p in plans if p.group.end <= AS_OF_2019]
+def _plan_evaluation(
+    rng: np.random.Generator, plans: list[GroupPlan], paired: list[int], pct: list[int]
+) -> None:
+    """177 exact answers over the 31 paired groups, free draws for the groups ending later.
+
+    The one unpaired ended group gets no answers (``UNPAIRED_WAVE2``), so it is not an
+    evaluated group and its members stay out of the response rate.
+    """
+    evaluated = [plans[i] for i in paired]
     later = [p for p in plans if p.group.end > AS_OF_2019]
-    sizes = np.array([len(p.members) for p in ended])
+    sizes = np.array([len(p.members) for p in evaluated])
     counts = split_total(
         rng, RESPONSE_RATE * sizes, tg.EVALUATION_RESPONDENTS, np.ones_like(sizes), sizes
     )
-    _deal_rows(answer_matrix(rng, int(counts.sum()), pct, exact=True), ended, counts)
+    _deal_rows(answer_matrix(rng, int(counts.sum()), pct, exact=True), evaluated, counts)
     later_counts = np.array(
         [max(1, rng.binomial(len(p.members), RESPONSE_RATE)) for p in later], dtype=np.int64
     )
@@ -169,15 +185,24 @@ def _plan_areas(
             plan.areas = random_areas(rng, weights)
 
 
-def _sizes(rng: np.random.Generator, ended: int, running: int, later: int) -> np.ndarray:
-    """Members per group: 264 in the ended groups, 350 with the running ones, 485 in all."""
+def _sizes(
+    rng: np.random.Generator, ended: int, unpaired: int, running: int, later: int
+) -> np.ndarray:
+    """Members per group, in kull order: 264 in the 31 evaluated (paired) groups, 350 with
+    the unpaired ended group (index ``unpaired``) and the running ones, 485 in all.
+
+    The 350 - 264 = 86 left for the unpaired group and the 16 running groups allow 5
+    members each and one 6 among them.
+    """
     low, high = tg.MIN_GROUP_SIZE, tg.MAX_GROUP_SIZE
+    evaluated = sizes_with_total(rng, ended - 1, tg.EVALUATED_MEMBERS, low, high, extremes=True)
+    small = sizes_with_total(
+        rng, running + 1, tg.LEADERS_2019 - tg.EVALUATED_MEMBERS, low, low + 2, extremes=False
+    )
     return np.concatenate(
         [
-            sizes_with_total(rng, ended, tg.EVALUATED_MEMBERS, low, high, extremes=True),
-            sizes_with_total(
-                rng, running, tg.LEADERS_2019 - tg.EVALUATED_MEMBERS, low, low + 2, extremes=False
-            ),
+            np.insert(evaluated, unpaired, small[0]),
+            small[1:],
             sizes_with_total(
                 rng, later, tg.LEADERS_2021 - tg.LEADERS_2019, low + 1, high - 1, extremes=False
             ),
@@ -194,8 +219,10 @@ def plan_real(seed: int, codebook: Codebook) -> list[GroupPlan]:
     later = [g for g in groups if g.start > AS_OF_2019]
     if (len(ended), len(ended) + len(running)) != (tg.PAIRED_GROUPS + 1, tg.GROUPS_2019):
         raise ValueError("the cohort dates no longer match the 2019 edition")
+    effect_rng = stream(seed, EFFECT)
+    unpaired = int(effect_rng.choice(len(ended)))  # ended groups come first in kull order
     rng = stream(seed, PEOPLE)
-    sizes = _sizes(rng, len(ended), len(running), len(later))
+    sizes = _sizes(rng, len(ended), unpaired, len(running), len(later))
     people = members_with_totals(rng, tg.LEADERS_2019, tg.MEN_2019, tg.MEAN_AGE_2019)
     people += random_members(rng, int(sizes[len(ended) + len(running) :].sum()), tg.MEAN_AGE_2019)
     bounds = np.concatenate([[0], np.cumsum(sizes)])
@@ -203,8 +230,8 @@ def plan_real(seed: int, codebook: Codebook) -> list[GroupPlan]:
         GroupPlan(g, people[start:stop])
         for g, start, stop in zip(ended + running + later, bounds[:-1], bounds[1:], strict=True)
     ]
-    paired = _plan_effect(stream(seed, EFFECT), plans, targets)
-    _plan_evaluation(stream(seed, EVALUATION), plans, _item_pct(codebook))
+    paired = _plan_effect(effect_rng, plans, targets, unpaired)
+    _plan_evaluation(stream(seed, EVALUATION), plans, paired, _item_pct(codebook))
     _plan_areas(stream(seed, AREAS), plans, paired, _devarea_counts(codebook))
     return plans
 
