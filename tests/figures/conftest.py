@@ -20,6 +20,7 @@ import pytest
 from scipy import stats
 
 from pipeline.data.codebook import load_codebook
+from pipeline.data.synth.targets import EVALUATION_PCT
 from pipeline.figures import FigureFiles, build_all
 from pipeline.paths import PATHS
 
@@ -59,26 +60,6 @@ gtei,,,5.06,0.45,5.49,0.34,0.43,0.29,0.58,6.18,1.08,
 """
 GTEI_LABEL = "Global Team Effectiveness Index"
 
-EVALUATION_PCT = {
-    "mer_effektive_moter": 65,
-    "konkrete_endringer": 70,
-    "evaluerer_arbeidsform": 52,
-    "evaluerer_resultater": 31,
-    "nyttige_diskusjoner": 88,
-    "tryggere_pa_hverandre": 82,
-    "nyttig_og_laerende": 69,
-    "strategisk_organ": 73,
-    "strategiske_saker": 68,
-    "helhetsperspektiv": 72,
-    "erfaringsutveksling": 83,
-    "samhandling_andre": 39,
-    "utviklet_lederrolle": 66,
-    "effect_utgangspunkt": 80,
-    "variasjon_arbeidsform": 90,
-    "passe_tempo": 80,
-    "faglig_interessant": 90,
-    "relevante_bidragsytere": 90,
-}
 
 FACTS = {
     "groups": 48,

@@ -36,10 +36,11 @@ from pipeline.figures.style import (
     new_figure,
     quote,
 )
+from pipeline.stats.effect import EFFECT_BANDS, RELIABLE_Z, se_difference
 
-RELIABLE_Z = 1.96
-"""Jacobson & Truax: a change is reliable when it exceeds 1.96 standard errors of a difference."""
-COHEN_BANDS = ((0.2, "liten"), (0.5, "middels"), (0.8, "stor"))
+BAND_NAMES = {"small": "liten", "medium": "middels", "large": "stor"}
+COHEN_BANDS = tuple(sorted((lower, BAND_NAMES[name]) for name, lower in EFFECT_BANDS))
+"""The statistics stage's effect-size bands, lowest first, with their Norwegian names."""
 ROW_CM = 0.43
 ROUND_STEPS = [1, 2, 5, 10]
 """Tick steps for counts: 5, 10, 20 rather than matplotlib's 8, 16, 24."""
@@ -256,11 +257,10 @@ def change_counts_alt(rows: pd.DataFrame, total: int) -> str:
 def reliable_band(groups: pd.DataFrame, reliability: float) -> float:
     """The smallest GTEI change that counts as reliable: 1.96 × SE of a difference, in scale units.
 
-    SE of a difference = sqrt(2 · (sd1 · sqrt(1 − r_xx))²), with sd1 the SD of the groups'
-    GTEI at start (DESIGN.md section 3).
+    The SE comes from the statistics stage's ``se_difference``, with sd1 the SD of the groups'
+    GTEI at start (DESIGN.md section 3), so band and dot colours follow one formula.
     """
-    sd1 = float(groups["t1"].std(ddof=1))
-    band = RELIABLE_Z * math.sqrt(2 * (sd1 * math.sqrt(1 - reliability)) ** 2)
+    band = RELIABLE_Z * se_difference(float(groups["t1"].std(ddof=1)), reliability)
     judged = groups[groups["rc"].abs() > 0]
     implied = (judged["diff"] / judged["rc"]).abs() * RELIABLE_Z
     if not np.allclose(implied, band, rtol=1e-3):

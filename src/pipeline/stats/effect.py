@@ -211,12 +211,20 @@ def change_counts(
     return table.sort_values(["n_positive", "factor"], ascending=[False, True], ignore_index=True)
 
 
+def se_difference(sd1: float, reliability: float) -> float:
+    """Jacobson & Truax's standard error of a difference, sqrt(2·(sd1·sqrt(1 − r_xx))²).
+
+    The reliable change index divides by it, and Figur D.1 draws 1,96 times it as the band.
+    """
+    return float(np.sqrt(2 * (sd1 * np.sqrt(1 - reliability)) ** 2))
+
+
 def reliable_change_index(diff: pd.Series, sd1: float, reliability: float) -> pd.Series:
-    """Jacobson & Truax RC = diff / sqrt(2·(sd1·sqrt(1 − r_xx))²); NaN when that SE is 0.
+    """Jacobson & Truax RC = diff / SE of a difference; NaN when that SE is 0.
 
     ``sd1`` is the SD of the paired groups' t1 GTEI, ``reliability`` the scale's r_xx.
     """
-    se_diff = np.sqrt(2 * (sd1 * np.sqrt(1 - reliability)) ** 2)
+    se_diff = se_difference(sd1, reliability)
     if not se_diff > 0:
         return pd.Series(np.nan, index=diff.index)
     return diff / se_diff
