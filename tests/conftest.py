@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.paths import PATHS
+from pipeline.build.workspace import copy_project
 
 AS_OF = "2019-06-30"
 
@@ -25,25 +25,6 @@ class Build:
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         return make(self.root, *args)
-
-
-def project_copy(target: Path) -> Path:
-    """Copies the files git would see (tracked or not ignored) and links the venv."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
-        cwd=PATHS.root,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    for rel in filter(None, listed.split("\0")):
-        src = PATHS.root / rel
-        if not src.is_file():
-            continue
-        dst = target / rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        dst.write_bytes(src.read_bytes())
-    (target / ".venv").symlink_to(PATHS.root / ".venv")
-    return target
 
 
 def make(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -64,7 +45,7 @@ def make(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def build_copy(target: Path) -> Build:
-    root = project_copy(target)
+    root = copy_project(target)
     done = make(root, "report", f"AS_OF={AS_OF}", "RENDERER=builtin")
     log = done.stdout + done.stderr
     if done.returncode != 0:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Build, make, project_copy
+from pipeline.build.workspace import copy_project
+from tests.conftest import Build, make
 
 LATEST = "AS_OF=2022-06-30"
 ARGS = ("report", LATEST, "RENDERER=builtin")
@@ -18,7 +19,7 @@ ARGS = ("report", LATEST, "RENDERER=builtin")
 
 @pytest.fixture(scope="module")
 def latest(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    root = project_copy(tmp_path_factory.mktemp("build-latest"))
+    root = copy_project(tmp_path_factory.mktemp("build-latest"))
     done = make(root, *ARGS)
     assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
     return Build(root, done.stdout + done.stderr)
