@@ -88,10 +88,16 @@ class Chapter:
 
     @property
     def page(self) -> str:
-        """The HTML page: ``index.html`` for the preface, else the file's stem."""
+        """The HTML page, where Quarto writes it: ``index.html`` for the preface, else the
+        source path with ``.html`` (``report/01-innledning.html``)."""
         if self.kind == "preface":
             return "index.html"
-        return PurePosixPath(self.path).stem + ".html"
+        return PurePosixPath(self.path).with_suffix(".html").as_posix()
+
+    @property
+    def root(self) -> str:
+        """The way from the page back to the site's root: ``""`` or ``"../"`` per folder."""
+        return "../" * (len(PurePosixPath(self.page).parts) - 1)
 
 
 @dataclass(frozen=True)
