@@ -7,6 +7,7 @@ where the offending construct sits further down the snippet.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -120,7 +121,9 @@ def test_a_filter_both_renderers_cannot_run_is_refused(
     book: Path, value: str, message: str
 ) -> None:
     config = book / "_quarto.yml"
-    config.write_text(f"filters: {value}\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    text = re.sub(r"^filters:\n(  - .*\n)+", "", text, flags=re.M)  # the fixture's own
+    config.write_text(f"filters: {value}\n{text}", encoding="utf-8")
     with pytest.raises(RenderError, match=rf"_quarto.yml:1: {message}"):
         render(book, renderer="builtin")
 

@@ -206,9 +206,11 @@ def _parse_yaml(text: str) -> dict[str, Any]:
     return config
 
 
-def _line_of(text: str, key: str) -> int:
-    """First line that sets ``key`` (YAML loses positions; keys are distinctive enough)."""
-    pattern = re.compile(rf"^\s*(-\s*)?{re.escape(key)}\s*:")
+def _line_of(text: str, key: str, nested: bool = False) -> int:
+    """First line that sets ``key`` (YAML loses positions; keys are distinctive enough);
+    ``nested``: only an indented one (the top-level key of that name is allowed)."""
+    indent = r"\s+" if nested else r"\s*"
+    pattern = re.compile(rf"^{indent}(-\s*)?{re.escape(key)}\s*:")
     for number, line in enumerate(text.splitlines(), start=1):
         if pattern.match(line):
             return number
@@ -233,7 +235,8 @@ def _refuse_forbidden(node: Any, text: str) -> None:
         for key, value in node.items():
             if key in FORBIDDEN_KEYS:
                 reason = FORBIDDEN_KEYS[key]
-                raise fail_at(CONFIG, _line_of(text, key), f"{key}: is not supported ({reason})")
+                line = _line_of(text, key, nested=key == "filters")
+                raise fail_at(CONFIG, line, f"{key}: is not supported ({reason})")
             if key == "engine" and value != "markdown":
                 raise fail_at(CONFIG, _line_of(text, key), "engine: may only be markdown")
             if key == "number-sections" and value is not True:
