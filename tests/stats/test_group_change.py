@@ -32,8 +32,15 @@ def row(table: pd.DataFrame, group: str, factor: str) -> pd.Series:
 def test_hand_worked_group() -> None:
     # wave 1: a = 4, 5, 6 (mean 5, sd 1); wave 2: a = 6, 6, 7, 7 (mean 6.5, sd 1/sqrt(3))
     effect = frame(
-        [("G", 1, 4, 3), ("G", 1, 5, 3), ("G", 1, 6, 3)]
-        + [("G", 2, 6, 3), ("G", 2, 6, 3), ("G", 2, 7, 3), ("G", 2, 7, 3)]
+        [
+            ("G", 1, 4, 3),
+            ("G", 1, 5, 3),
+            ("G", 1, 6, 3),
+            ("G", 2, 6, 3),
+            ("G", 2, 6, 3),
+            ("G", 2, 7, 3),
+            ("G", 2, 7, 3),
+        ]
     )
     table = group_changes(effect, ["G"], KEYS)
     a = row(table, "G", "a")
@@ -71,8 +78,14 @@ def test_columns_and_row_order() -> None:
 def test_respondent_gtei_uses_non_missing_scores() -> None:
     # one respondent skipped b: their GTEI is their a score alone
     effect = frame(
-        [("G", 1, 4, 6), ("G", 1, 5, np.nan), ("G", 1, 3, 5)]
-        + [("G", 2, 6, 6), ("G", 2, 6, 4), ("G", 2, 5, 5)]
+        [
+            ("G", 1, 4, 6),
+            ("G", 1, 5, np.nan),
+            ("G", 1, 3, 5),
+            ("G", 2, 6, 6),
+            ("G", 2, 6, 4),
+            ("G", 2, 5, 5),
+        ]
     )
     g = row(group_changes(effect, ["G"], KEYS), "G", "gtei")
     t1 = np.array([5.0, 5.0, 4.0])
@@ -84,7 +97,7 @@ def test_respondent_gtei_uses_non_missing_scores() -> None:
 
 
 def test_one_respondent_in_a_wave() -> None:
-    effect = frame([("G", 1, 4, 4)] + [("G", 2, 6, 6), ("G", 2, 5, 5), ("G", 2, 7, 7)])
+    effect = frame([("G", 1, 4, 4), ("G", 2, 6, 6), ("G", 2, 5, 5), ("G", 2, 7, 7)])
     a = row(group_changes(effect, ["G"], KEYS, min_respondents=1), "G", "a")
     assert a["n1"] == 1
     assert math.isnan(a["sd1"])
@@ -94,9 +107,7 @@ def test_one_respondent_in_a_wave() -> None:
 
 
 def test_below_min_respondents_has_no_verdict() -> None:
-    effect = frame(
-        [("G", 1, 1, 4), ("G", 1, 2, 4)] + [("G", 2, 7, 6), ("G", 2, 7, 5), ("G", 2, 6, 7)]
-    )
+    effect = frame([("G", 1, 1, 4), ("G", 1, 2, 4), ("G", 2, 7, 6), ("G", 2, 7, 5), ("G", 2, 6, 7)])
     a = row(group_changes(effect, ["G"], KEYS, min_respondents=3), "G", "a")
     assert a["change"] == pytest.approx(6.6666667 - 1.5)
     assert math.isnan(a["se_change"])
@@ -108,9 +119,16 @@ def test_below_min_respondents_has_no_verdict() -> None:
 
 def test_decline_and_wave_three() -> None:
     effect = frame(
-        [("G", 1, 6, 6), ("G", 1, 6.5, 6), ("G", 1, 7, 6)]
-        + [("G", 2, 3, 6), ("G", 2, 3.5, 6), ("G", 2, 4, 6)]
-        + [("G", 3, 5, 6), ("G", 3, 6, 6)]
+        [
+            ("G", 1, 6, 6),
+            ("G", 1, 6.5, 6),
+            ("G", 1, 7, 6),
+            ("G", 2, 3, 6),
+            ("G", 2, 3.5, 6),
+            ("G", 2, 4, 6),
+            ("G", 3, 5, 6),
+            ("G", 3, 6, 6),
+        ]
     )
     a = row(group_changes(effect, ["G"], KEYS), "G", "a")
     assert a["clear_change"] == -1

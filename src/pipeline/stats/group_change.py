@@ -118,7 +118,7 @@ def group_changes(
         }
     )
     order = pd.MultiIndex.from_product([ids, keys])
-    table = table.set_index(["group_id", "factor"]).reindex(order).rename_axis(
-        ["group_id", "factor"]
+    table = (
+        table.set_index(["group_id", "factor"]).reindex(order).rename_axis(["group_id", "factor"])
     )
     return table.reset_index()[GROUP_CHANGE_COLUMNS]
