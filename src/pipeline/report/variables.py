@@ -177,7 +177,7 @@ def _model(m: Mapping, model: pd.DataFrame) -> dict[str, object]:
     return {
         **{k: fmt_number(m[f"gtei_{k}"]) for k in ("estimate", "ci_low", "ci_high")},
         "gtei_p": fmt_p(m["gtei_p"]),
-        **{k: fmt_int(m[k]) for k in ("n_factors", "n_random_slope", "n_significant",
+        **{k: fmt_int(m[k]) for k in ("n_factors", "n_random_slope", "n_fallback", "n_significant",
                                         "n_significant_holm", "n_significant_t_holm")},
         "factors": {
             r.factor: {

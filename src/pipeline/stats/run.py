@@ -138,6 +138,7 @@ def _model_summary(model: pd.DataFrame, table2: pd.DataFrame) -> dict[str, objec
         "gtei_random_slope": bool(gtei["random_slope"]),
         "n_factors": len(factors),
         "n_random_slope": int(factors["random_slope"].fillna(False).sum()),
+        "n_fallback": int((factors["random_slope"] == False).sum()),  # noqa: E712 (NA stays out)
         "n_significant": int((factors["p"] < alpha).sum()),
         "n_significant_holm": int((factors["p_holm"] < alpha).sum()),
         "n_significant_t_holm": int((t_factors["p_holm"] < alpha).sum()),
