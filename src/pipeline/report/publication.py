@@ -15,8 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from pipeline.errors import PipelineError
 from pipeline.paths import PATHS
 from pipeline.report.numbers import fmt_date
@@ -55,6 +53,8 @@ def parse_record(text: str, name: str = "report/publisering.yml") -> dict[dt.dat
     Each entry needs both dates, the publication date on or after the data date, and no
     edition twice: a record that says something else is refused rather than guessed at.
     """
+    import yaml  # here, so the build's digests can read source_date without loading PyYAML
+
     try:  # every scalar as text, so a bad date is reported here rather than by the YAML parser
         doc = yaml.load(text, Loader=yaml.BaseLoader) or {}
     except yaml.YAMLError as exc:
