@@ -145,3 +145,12 @@ def test_validate_warns_about_a_tracked_real_cohort(
     assert len(warnings) == 1
     assert warnings[0].startswith("warning: data/raw/kull-01: a real cohort in the clear")
     assert "(synthetic data: kull 0; real: kull 1)" in captured.out
+
+
+def test_the_decrypted_working_folder_is_git_ignored() -> None:
+    done = subprocess.run(
+        ["git", "check-ignore", "-q", "data/decrypted/kull-17/members.csv"],
+        cwd=PATHS.root,
+        check=False,
+    )
+    assert done.returncode == 0
