@@ -28,6 +28,8 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"warning: {leak}", file=sys.stderr)
     raw = validate_raw(readable_raw(raw_dir))
     print(raw.summary())
+    for note in raw.notes:
+        print(f"  note: {note}")
     return 0
 
 
