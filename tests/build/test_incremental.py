@@ -187,6 +187,10 @@ def test_a_failed_render_puts_the_previous_book_back(tmp_path: Path) -> None:
         raise RuntimeError("renderer crashed")
     assert _tree(tmp_path) == before
     assert not (tmp_path / "build" / "staging").exists()
+    with previous_book_kept(paths):
+        (paths.book / "index.html").write_text("<p>new</p>", encoding="utf-8")
+    assert (paths.book / "index.html").read_text(encoding="utf-8") == "<p>new</p>"
+    assert not (tmp_path / "build" / "staging").exists()
 
 
 def test_recover_undoes_a_half_done_swap(tmp_path: Path) -> None:
