@@ -42,18 +42,18 @@ def _run(args: argparse.Namespace) -> int:
     if unknown:
         raise PipelineError(f"no notebook declares the parameter(s) {', '.join(unknown)}")
     names = [args.stage] if args.stage else list(STAGE_NAMES)
-    raw = Path(args.raw)
-    if "clean" in names:  # the one stage that reads data/raw; it fails here, before writing
-        from pipeline.data.crypt import readable_raw
-
-        raw = readable_raw(raw)
-    base = {
-        "raw_dir": str(raw.resolve()),
-        "processed_dir": str(Path(args.processed).resolve()),
-        "generated_dir": str(PATHS.generated),
-    }
-    # papermill's cell progress bar helps on a terminal and clutters CI logs.
     with _project_lock():
+        raw = Path(args.raw)
+        if "clean" in names:  # the one stage that reads data/raw; it fails here, before writing
+            from pipeline.data.crypt import readable_raw
+
+            raw = readable_raw(raw)
+        base = {
+            "raw_dir": str(raw.resolve()),
+            "processed_dir": str(Path(args.processed).resolve()),
+            "generated_dir": str(PATHS.generated),
+        }
+        # papermill's cell progress bar helps on a terminal and clutters CI logs.
         run_stages(names, base, extra, progress=sys.stderr.isatty() and not args.quiet)
     return 0
 
