@@ -20,14 +20,18 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from pipeline.data.crypt import readable_raw
+    from pipeline.data.crypt import encrypted_cohorts, readable_raw
     from pipeline.data.guard import tracked_leaks
     from pipeline.data.validate import validate_raw
 
     raw_dir = Path(args.raw_dir)
     for leak in tracked_leaks(raw_dir):
         print(f"warning: {leak}", file=sys.stderr)
-    raw = validate_raw(readable_raw(raw_dir))
+    if encrypted_cohorts(raw_dir):  # decrypting replaces data/decrypted: not under a build
+        with _project_lock():
+            raw = validate_raw(readable_raw(raw_dir))
+    else:
+        raw = validate_raw(raw_dir)
     print(raw.summary())
     for note in raw.notes:
         print(f"  note: {note}")
@@ -121,7 +125,8 @@ def _decrypt(args: argparse.Namespace) -> int:
     if not cohorts:
         print(f"{raw_dir} holds no encrypted cohort; nothing to decrypt")
         return 0
-    work = readable_raw(raw_dir)
+    with _project_lock():
+        work = readable_raw(raw_dir)
     names = ", ".join(c.name for c in cohorts)
     print(f"decrypted {names} into {work} (git-ignored; the build reads it)")
     return 0
