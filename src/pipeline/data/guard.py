@@ -74,7 +74,8 @@ def find_leaks(
         if plain:
             reason = (
                 f"a real cohort in the clear ({', '.join(plain)}; no SYNTHETIC marker matching "
-                f"its files): encrypt it with python -m pipeline encrypt {raw}/{name}"
+                f"its files): encrypt it with python -m pipeline encrypt {raw}/{name}, or if it "
+                "is synthetic, regenerate it with python -m pipeline synth"
             )
             leaks.append(Leak(f"{raw}/{name}", reason))
     return leaks
