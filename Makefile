@@ -28,7 +28,7 @@ export PIPELINE_ROOT := $(CURDIR)
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: help report test test-quarto lint lock lab clean distclean validate render
+.PHONY: help report test test-quarto lint lock lab clean distclean validate render hooks decrypt
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,7 +44,12 @@ $(VENV_STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@$(MAKE) --no-print-directory hooks
 	@touch $@
+
+hooks: ## use the repository's git hooks (.githooks/: refuses real data in the clear)
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git config core.hooksPath .githooks && echo "[setup] git hooks: .githooks (core.hooksPath)"; fi
 
 NODE_STAMP := tests/quality/node_modules/.installed-from-lock
 $(NODE_STAMP): tests/quality/package-lock.json
@@ -60,6 +65,9 @@ report: $(SETUP) ## build data → statistics → figures → _book/ (HTML + PDF
 
 validate: $(SETUP) ## check data/raw against the contract and list every problem
 	@$(PY) -m pipeline validate data/raw
+
+decrypt: $(SETUP) ## decrypt the encrypted (real) cohorts into data/decrypted/ (needs the key)
+	@$(PY) -m pipeline decrypt data/raw
 
 render: $(SETUP) ## render the book again from what report/_generated holds
 	@$(PY) -m pipeline provenance
@@ -88,7 +96,7 @@ lab: $(SETUP) ## open the notebooks in JupyterLab (installs the 'lab' extra)
 	@$(VENV)/bin/jupyter lab notebooks/
 
 clean: ## remove build outputs (keeps .venv and data/raw)
-	rm -rf build _book report/_generated _variables.yml
+	rm -rf build _book report/_generated _variables.yml data/decrypted
 	find data/processed -mindepth 1 ! -name README.md -exec rm -rf {} +
 
 distclean: clean ## also remove the virtual environment

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from pipeline.data.codebook import load_codebook
+from pipeline.data.marker import is_synthetic_cohort
 from pipeline.data.synth import write_synthetic
 
 REPO = Path(__file__).resolve().parents[2]
@@ -131,7 +132,7 @@ def factor_table(raw: Raw) -> pd.DataFrame:
 @pytest.fixture(scope="module", params=["shipped", "seed-7"])
 def raw(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Raw:
     if request.param == "shipped":
-        if not (SHIPPED / "SYNTHETIC").exists():
+        if not (SHIPPED / "kull-00" / "SYNTHETIC").exists():
             pytest.fail(
                 "no synthetic tree in data/raw; run python -m pipeline synth --out data/raw"
             )
@@ -299,5 +300,6 @@ def test_effect_answers_are_plausible(raw: Raw) -> None:
 def test_shipped_tree_is_small_and_marked() -> None:
     files = [p for p in SHIPPED.rglob("*") if p.is_file()]
     assert sum(p.stat().st_size for p in files) < 2_000_000
-    assert "synthetic" in (SHIPPED / "SYNTHETIC").read_text(encoding="utf-8").lower()
+    for folder in SHIPPED.glob("kull-*"):
+        assert is_synthetic_cohort(folder), folder
     assert "SYNTHETIC" in (SHIPPED / "README.md").read_text(encoding="utf-8")

@@ -209,11 +209,23 @@ def test_followup_sentence_cases() -> None:
 
 
 def test_real_data_notice_names_the_real_sources(summary, effect_table, change_counts, items):
-    summary["synthetic"] = False
+    summary |= {"synthetic": False, "synthetic_cohorts": [], "real_cohorts": [0, 1, 2]}
     data = _variables(summary, effect_table, change_counts, items)["data"]
     assert data["synthetic"] == "nei"
     assert "syntetisk" not in data["notice"]
     assert "deltakernes egne svar" in data["notice"]
+    assert data["synthetic_cohorts"] == "ingen" and data["real_cohorts"] == "0–2"
+
+
+def test_a_mix_of_synthetic_and_real_cohorts_is_spelt_out(
+    summary, effect_table, change_counts, items
+):
+    summary |= {"synthetic": True, "synthetic_cohorts": [0, 1, 2, 4], "real_cohorts": [17]}
+    data = _variables(summary, effect_table, change_counts, items)["data"]
+    assert data["synthetic"] == "ja"  # the report keeps its synthetic marking
+    assert data["synthetic_cohorts"] == "0–2, 4" and data["real_cohorts"] == "17"
+    assert "kull 0–2, 4 er syntetiske data" in data["notice"]
+    assert "kull 17 er deltakernes egne svar" in data["notice"]
 
 
 def test_programme_variables() -> None:
@@ -289,6 +301,17 @@ def test_second_round_variables(summary, effect_table, change_counts, items, cod
                 assert not str(key).isdigit(), (section, key)
                 if isinstance(value, dict):
                     stack.append(value)
+
+
+def test_the_banner_follows_the_markers(summary, effect_table, change_counts, items):
+    """A report of real data carries no synthetic banner; a mix keeps it, spelt out."""
+    from pipeline.render.analysis import _synthetic_notice
+
+    summary |= {"synthetic": False, "synthetic_cohorts": [], "real_cohorts": [17]}
+    assert _synthetic_notice(_variables(summary, effect_table, change_counts, items)) is None
+    summary |= {"synthetic": True, "synthetic_cohorts": [0, 1], "real_cohorts": [17]}
+    notice = _synthetic_notice(_variables(summary, effect_table, change_counts, items))
+    assert notice is not None and notice.startswith("Datagrunnlaget i denne utgaven er blandet")
 
 
 def test_a_future_data_date_is_stated_on_the_edition(summary, effect_table, change_counts, items):

@@ -197,10 +197,14 @@ def _render_digest(paths: Paths, upstream: str, request: BuildRequest) -> str:
 
 def _run_data_stages(paths: Paths, names: list[str], params: Mapping[str, object]) -> None:
     from pipeline.build.runner import coerce, run_stages
+    from pipeline.data.crypt import readable_raw
 
+    # Encrypted (real) cohorts are decrypted into data/decrypted first; without the key this
+    # stops with one line before anything is written (DESIGN.md section 10).
+    raw = readable_raw(paths.raw) if "clean" in names else paths.raw
     with staged_outputs(paths) as (processed, generated):
         base = {
-            "raw_dir": str(paths.raw),
+            "raw_dir": str(raw),
             "processed_dir": str(processed),
             "generated_dir": str(generated),
         }

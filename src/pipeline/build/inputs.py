@@ -77,6 +77,18 @@ def environment() -> dict[str, object]:
     return {"python": platform.python_version(), "packages": installed}
 
 
+def _publication(paths: Paths) -> dict[str, str]:
+    """What the statistics stage reads for ``edition.publication_date``: the publication
+    record, and for a draft the date of ``SOURCE_DATE_EPOCH`` (DESIGN.md section 8)."""
+    from pipeline.report.publication import source_date
+
+    record = paths.report / "publisering.yml"
+    return {
+        "record": file_sha256(record) if record.is_file() else "",
+        "draft_date": source_date().isoformat(),
+    }
+
+
 def data_stage_records(
     paths: Paths, params: Mapping[str, object], declared: Mapping[str, set[str]]
 ) -> dict[str, dict[str, object]]:
@@ -102,6 +114,8 @@ def data_stage_records(
             },
             "parameters": {k: str(v) for k, v in params.items() if k in declared[spec.name]},
         }
+        if spec.name == "statistics":
+            record["publication"] = _publication(paths)
         records[spec.name] = record
         upstream = {"upstream": combine(record)}
     return records

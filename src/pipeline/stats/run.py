@@ -22,6 +22,7 @@ from pipeline.data.codebook import Codebook, load_codebook
 from pipeline.data.programme import load_programme
 from pipeline.report import tables
 from pipeline.report.effect_model import effect_model_markdown
+from pipeline.report.publication import edition, edition_variables
 from pipeline.report.variables import build_variables, variables_yaml
 from pipeline.stats import devareas, effect, evaluation, facts, followup, selection
 from pipeline.stats.group_change import group_changes, respondent_scores
@@ -46,6 +47,18 @@ class Results:
     participants: pd.DataFrame
     effect_model: pd.DataFrame
     devarea_change: pd.DataFrame
+
+
+def _data_kind(validation: dict, kulls: pd.Series) -> dict[str, object]:
+    """Which of the cohorts the edition analyses are synthetic (their marker, DESIGN.md §10)."""
+    used = sorted({int(k) for k in kulls})
+    marked = set(validation.get("synthetic_cohorts", []))
+    synthetic = [k for k in used if k in marked]
+    return {
+        "synthetic": bool(synthetic),
+        "synthetic_cohorts": synthetic,
+        "real_cohorts": [k for k in used if k not in marked],
+    }
 
 
 def compute_results(data: Processed, params: StatsParams, codebook: Codebook) -> Results:
@@ -88,7 +101,7 @@ def compute_results(data: Processed, params: StatsParams, codebook: Codebook) ->
 
     summary = {
         "as_of": params.as_of.isoformat(),
-        "synthetic": bool(data.validation.get("synthetic", False)),
+        **_data_kind(data.validation, started["kull"]),
         "parameters": params.as_dict(),
         "facts": facts.facts(started, data.members),
         "evaluation": evaluation.response_summary(responses, data.members, ended["group_id"]),
@@ -195,6 +208,7 @@ def generated_files(
         model=results.effect_model,
     )
     p = results.params
+    variables["edition"] |= edition_variables(edition(p.as_of))
     return {
         "_variables.yml": variables_yaml(variables),
         "_effect_model.md": effect_model_markdown(codebook),
