@@ -336,7 +336,8 @@ def test_tables_follow_the_processed_contract(raw_tree: RawTree, codebook: Codeb
     ]  # fmt: skip
     assert list(raw.members.columns) == ["member_id", "group_id", "kull", "gender", "age"]
     assert list(raw.evaluation.columns) == ["respondent_id", "group_id", "kull",
-                                            *codebook.item_keys]  # fmt: skip
+                                            *codebook.item_keys, "kommentar"]  # fmt: skip
+    assert raw.evaluation["kommentar"].isna().all()  # the fixture has no free-text column
     assert list(raw.development_areas.columns) == ["group_id", "kull", "factor"]
     assert raw.groups["group_id"].dtype == "string"
     assert raw.groups["kull"].dtype == "int64"

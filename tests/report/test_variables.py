@@ -181,10 +181,12 @@ def test_negative_values_use_the_minus_sign(summary, effect_table, change_counts
 def test_followup_sentence_cases() -> None:
     assert "Ingen ledergruppe" in followup_sentence({"groups": 0})
     one = followup_sentence({"groups": 1, "gtei_t2": 5.5, "gtei_t3": 5.61})
-    assert one.startswith("Så langt har én ledergruppe svart") and "5,50" in one and "5,61" in one
+    assert one.startswith("I datagrunnlaget har én ledergruppe svart")
+    assert "5,50" in one and "5,61" in one
     assert followup_sentence({"groups": 4, "gtei_t2": 5.0, "gtei_t3": 4.9}).startswith(
-        "Så langt har 4 ledergrupper svart"
+        "I datagrunnlaget har fire ledergrupper svart"
     )
+    assert "har 12 ledergrupper" in followup_sentence({"groups": 12, "gtei_t2": 5, "gtei_t3": 5})
 
 
 def test_real_data_notice_names_the_real_sources(summary, effect_table, change_counts, items):

@@ -33,6 +33,7 @@ GENERATED = [
     "tables/_evaluering.md",
     "tables/_deltakere.md",
     "tables/_inndata.md",
+    "_edition.yml",
 ]
 
 

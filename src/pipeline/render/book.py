@@ -2,7 +2,7 @@
 
 Only the keys of the subset in QUARTO-SUBSET.md are interpreted. Keys that would make real
 Quarto produce something the built-in renderer cannot (``embed-resources``, Lua ``filters``,
-``bibliography`` …) are refused here with their line in ``_quarto.yml``, so that the two
+``jupyter`` …) are refused here with their line in ``_quarto.yml``, so that the two
 renderers cannot drift apart silently.
 """
 
@@ -59,7 +59,6 @@ FORBIDDEN_KEYS = {
     "self-contained": "self-contained is the deprecated spelling of embed-resources",
     "filters": "Lua filters would run under Quarto only",
     "shortcodes": "custom shortcodes would run under Quarto only",
-    "bibliography": "citations are not in the supported subset",
     "jupyter": "executable code is not in the supported subset",
 }
 
@@ -113,6 +112,10 @@ class Book:
     typst_options: Mapping[str, Any]
     metadata: Mapping[str, Any]
     index_metadata: Mapping[str, Any]
+    downloads: tuple[str, ...] = ()
+    """``book: downloads:`` (``pdf``): the site links the book's other formats."""
+    date_label: str | None = None
+    """The cover's date line when the edition supplies one (publication and data date)."""
 
     @property
     def pdf_name(self) -> str:
@@ -121,6 +124,8 @@ class Book:
     @property
     def date_text(self) -> str:
         """The date as a Norwegian reader writes it (``31. mai 2024``); ISO for other languages."""
+        if self.date_label:
+            return self.date_label
         if not self.date or self.lang.split("-")[0] not in ("nb", "nn", "no"):
             return self.date or ""
         year, month, day = (int(part) for part in self.date.split("-"))
@@ -161,6 +166,7 @@ def load_book(root: Path) -> Book:
         typst_options=formats.get("typst", {}),
         metadata={k: v for k, v in config.items() if k not in PROJECT_KEYS},
         index_metadata=_index_metadata(config, book),
+        downloads=tuple(str(d) for d in book.get("downloads") or ()),
     )
 
 

@@ -18,14 +18,13 @@ from pipeline.render.result import RenderResult
 
 def render_builtin(book: Book, out_dir: Path, timestamp: int) -> RenderResult:
     """Render into a sibling staging folder and swap it in, so a failure keeps the last book."""
-    analysed = analyse(book)
     staging = out_dir.with_name(f".{out_dir.name}.rendering")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        pages = write_site(analysed, staging) if "html" in book.formats else []
+        pages = write_site(analyse(book, "html"), staging) if "html" in book.formats else []
         pdf = (
-            write_pdf(analysed, staging / book.pdf_name, timestamp)
+            write_pdf(analyse(book, "typst"), staging / book.pdf_name, timestamp)
             if "typst" in book.formats
             else None
         )

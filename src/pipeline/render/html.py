@@ -30,6 +30,7 @@ UI = {
     "previous": "Forrige",
     "next": "Neste",
     "marking": "Syntetiske data",
+    "download_pdf": "Last ned PDF",
 }
 """The site's own words (not the report's): Norwegian bokmål, like the report."""
 
@@ -162,6 +163,10 @@ def _sidebar(analysed: AnalysedBook, current: Page) -> str:
             )
         else:
             parts.append(f"<ul>\n{items}\n</ul>")
+    if "pdf" in analysed.book.downloads and "typst" in analysed.book.formats:
+        name = escape(analysed.book.pdf_name)
+        label = escape(UI["download_pdf"])
+        parts.append(f'<p class="sidebar-download"><a href="{name}" download>{label}</a></p>')
     return "\n".join(parts)
 
 

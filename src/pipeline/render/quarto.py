@@ -38,11 +38,13 @@ def render_quarto(book: Book, out_dir: Path, timestamp: int) -> RenderResult:
             f"{'.'.join(map(str, MINIMUM_VERSION))} or later, or use --renderer builtin"
         )
     _check_version(executable)
-    analyse(book)  # the subset check: sources Quarto would render differently fail here too
+    for fmt in book.formats:  # the subset check: what Quarto would render differently fails here
+        analyse(book, fmt)
     if book.chapters[0].path != "index.qmd":
         raise RenderError("Quarto books need index.qmd beside _quarto.yml as the first chapter")
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp)}
-    command = [executable, "render", *(["-M", f"date:{book.date}"] if book.date else [])]
+    date = book.date_label or book.date  # the edition's cover line, else the ISO date
+    command = [executable, "render", *(["-M", f"date:{date}"] if date else [])]
     proc = subprocess.run(
         command,
         cwd=book.root,

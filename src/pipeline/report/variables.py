@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 import yaml
 
+from pipeline.report.house_style import running_text, with_word_forms
 from pipeline.report.numbers import (
     fmt_date,
     fmt_int,
@@ -138,10 +139,12 @@ def followup_sentence(f: Mapping) -> str:
     """One sentence on the third wave, also when no group has answered it."""
     n = f["groups"]
     if n == 0:
-        return "Ingen ledergruppe har så langt svart på kartleggingen ett år etter avslutning."
-    who = "én ledergruppe" if n == 1 else f"{fmt_int(n)} ledergrupper"
+        return (
+            "Ingen ledergruppe i datagrunnlaget har svart på kartleggingen ett år etter avslutning."
+        )
+    who = "én ledergruppe" if n == 1 else f"{running_text(fmt_int(n))} ledergrupper"
     return (
-        f"Så langt har {who} svart på kartleggingen ett år etter avslutning; GTEI var "
+        f"I datagrunnlaget har {who} svart på kartleggingen ett år etter avslutning; GTEI var "
         f"{fmt_number(f['gtei_t2'])} ved avslutning og {fmt_number(f['gtei_t3'])} ett år senere."
     )
 
@@ -223,7 +226,7 @@ def build_variables(
     }
     if programme:
         variables["programme"] = programme_variables(programme)
-    return variables
+    return with_word_forms(variables)
 
 
 def variables_yaml(variables: Mapping) -> str:

@@ -21,7 +21,9 @@ from pipeline.atomic import write_text
 from pipeline.data.codebook import Codebook, load_codebook
 from pipeline.data.programme import load_programme
 from pipeline.report import tables
+from pipeline.report.edition import edition_metadata, edition_yaml
 from pipeline.report.effect_model import effect_model_markdown
+from pipeline.report.quotes import load_quotes, quote_fragments
 from pipeline.report.variables import build_variables, variables_yaml
 from pipeline.stats import effect, evaluation, facts, selection
 from pipeline.stats.inputs import Processed, load_processed
@@ -146,6 +148,7 @@ def generated_files(
     variables = build_variables(
         summary, results.effect_factors, results.change_counts, results.evaluation_items, programme
     )
+    variables["definisjon"] = {f.key: f.definition for f in codebook.factors}
     p = results.params
     return {
         "_variables.yml": variables_yaml(variables),
@@ -158,6 +161,25 @@ def generated_files(
         "tables/_deltakere.md": tables.deltakere(results.participants, p.as_of),
         "tables/_inndata.md": tables.inndata(validation),
     }
+
+
+def edition_files(
+    data: Processed, params: StatsParams, codebook: Codebook, quotes_file: Path
+) -> dict[str, str]:
+    """The edition's metadata file and its quotes (none when ``quotes_file`` is absent)."""
+    synthetic = bool(data.validation.get("synthetic"))
+    metadata = edition_metadata(data.groups, params.as_of, synthetic)
+    files = {"_edition.yml": edition_yaml(metadata)}
+    if quotes_file.is_file():
+        files |= quote_fragments(
+            load_quotes(quotes_file),
+            data.evaluation,
+            codebook.item_keys,
+            selection.ended_groups(data.groups, params)["group_id"],
+            params.min_respondents,
+            synthetic,
+        )
+    return files
 
 
 def run_statistics(
@@ -180,6 +202,7 @@ def run_statistics(
     results = compute_results(data, params, codebook)
     texts = {Path(results_dir) / name: text for name, text in result_files(results).items()}
     generated = generated_files(results, data.validation, codebook, programme)
+    generated |= edition_files(data, params, codebook, Path(generated_dir).parent / "sitater.yml")
     texts |= {Path(generated_dir) / name: text for name, text in generated.items()}
     for path, text in sorted(texts.items()):
         write_text(path, text)
