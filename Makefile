@@ -38,7 +38,7 @@ FIGURE_CODE := $(shell find src/pipeline/figures -name '*.py' 2>/dev/null)
 RENDER_CODE := $(shell find src/pipeline/render -type f 2>/dev/null)
 REPORT_SOURCES := _quarto.yml $(shell find report -maxdepth 1 -name '*.qmd' 2>/dev/null)
 
-.PHONY: help report test lint lock lab clean distclean validate render
+.PHONY: help report test test-quarto lint lock lab clean distclean validate render
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ $(NODE_STAMP): tests/quality/package-lock.json
 PARAMS_LINE := as_of=$(AS_OF) cohorts=$(COHORTS) $(PARAMS)
 $(shell mkdir -p build && { echo '$(PARAMS_LINE)' | cmp -s - build/params.txt || echo '$(PARAMS_LINE)' > build/params.txt; })
 
+# The renderer is a parameter of the render stage: changing RENDERER renders again.
+$(shell mkdir -p build && { echo '$(RENDERER)' | cmp -s - build/renderer.txt || echo '$(RENDERER)' > build/renderer.txt; })
+
 $(STAMPS)/clean: $(SETUP) $(RAW_FILES) $(REFERENCE) $(DATA_CODE) $(PIPELINE_CORE) notebooks/01_clean.ipynb
 	@mkdir -p $(STAMPS)
 	@$(PY) -m pipeline run --stage clean
@@ -75,7 +78,7 @@ $(STAMPS)/figures: $(STAMPS)/statistics $(FIGURE_CODE) notebooks/03_figures.ipyn
 	@$(PY) -m pipeline run --stage figures
 	@touch $@
 
-$(STAMPS)/render: $(STAMPS)/figures $(REPORT_SOURCES) $(RENDER_CODE)
+$(STAMPS)/render: $(STAMPS)/figures build/renderer.txt $(REPORT_SOURCES) $(RENDER_CODE)
 	@$(PY) -m pipeline provenance
 	@$(PY) -m pipeline render --renderer $(RENDERER)
 	@touch $@
@@ -97,6 +100,11 @@ render: $(SETUP) ## render the book again from what report/_generated holds
 test: $(SETUP) $(NODE_STAMP) ## set up and run lint + the whole test suite
 	@$(VENV)/bin/ruff check .
 	@$(PY) -m pytest -q
+	@command -v quarto >/dev/null || echo "test: the Quarto lane was skipped (quarto is not on PATH; see make test-quarto)"
+
+test-quarto: $(SETUP) ## run only the tests that need the real Quarto CLI (fails without it)
+	@command -v quarto >/dev/null || { echo "test-quarto: quarto is not on PATH (README: Quarto versions)"; exit 1; }
+	@$(PY) -m pytest -q -m quarto
 
 lint: $(SETUP) ## ruff on the code
 	@$(VENV)/bin/ruff check .
