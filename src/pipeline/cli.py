@@ -19,9 +19,14 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from pipeline.data.crypt import readable_raw
+    from pipeline.data.guard import tracked_leaks
     from pipeline.data.validate import validate_raw
 
-    raw = validate_raw(Path(args.raw_dir))
+    raw_dir = Path(args.raw_dir)
+    for leak in tracked_leaks(raw_dir):
+        print(f"warning: {leak}", file=sys.stderr)
+    raw = validate_raw(readable_raw(raw_dir))
     print(raw.summary())
     return 0
 
@@ -33,19 +38,29 @@ def _run(args: argparse.Namespace) -> int:
     unknown = unknown_parameters(extra)
     if unknown:
         raise PipelineError(f"no notebook declares the parameter(s) {', '.join(unknown)}")
+    names = [args.stage] if args.stage else list(STAGE_NAMES)
+    raw = Path(args.raw)
+    if "clean" in names:  # the one stage that reads data/raw; it fails here, before writing
+        from pipeline.data.crypt import readable_raw
+
+        raw = readable_raw(raw)
     base = {
-        "raw_dir": str(Path(args.raw).resolve()),
+        "raw_dir": str(raw.resolve()),
         "processed_dir": str(Path(args.processed).resolve()),
         "generated_dir": str(PATHS.generated),
     }
-    names = [args.stage] if args.stage else list(STAGE_NAMES)
     # papermill's cell progress bar helps on a terminal and clutters CI logs.
     run_stages(names, base, extra, progress=sys.stderr.isatty() and not args.quiet)
     return 0
 
 
 def _render(args: argparse.Namespace) -> int:
+    import os
+
+    from pipeline.build.incremental import default_epoch
     from pipeline.render import render
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", default_epoch(PATHS.root))
 
     result = render(PATHS.root, renderer=args.renderer)
     print(result)
@@ -76,6 +91,85 @@ def _manifest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _encrypt(args: argparse.Namespace) -> int:
+    from pipeline.data.crypt import encrypt_cohort, load_recipients
+
+    recipients = load_recipients()
+    for folder in map(Path, args.folders):
+        written = encrypt_cohort(folder, recipients, keep=args.keep)
+        names = ", ".join(p.name for p in written)
+        left = (
+            "kept the plain files (do not commit them)" if args.keep else "removed the plain files"
+        )
+        print(f"encrypted {folder}: {names}; {left}")
+    return 0
+
+
+def _decrypt(args: argparse.Namespace) -> int:
+    from pipeline.data.crypt import encrypted_cohorts, readable_raw
+
+    raw_dir = Path(args.raw_dir)
+    cohorts = encrypted_cohorts(raw_dir)
+    if not cohorts:
+        print(f"{raw_dir} holds no encrypted cohort; nothing to decrypt")
+        return 0
+    work = readable_raw(raw_dir)
+    names = ", ".join(c.name for c in cohorts)
+    print(f"decrypted {names} into {work} (git-ignored; the build reads it)")
+    return 0
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    from pipeline.data.crypt import RECIPIENTS, generate_key
+
+    public = generate_key(Path(args.out))
+    print(f"wrote a private key to {args.out} (keep it there; never in the repository)")
+    print(f"public key: {public}")
+    print(f"add the public key as a line of {RECIPIENTS.relative_to(PATHS.root)} and commit it")
+    return 0
+
+
+def _edition(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from pipeline.report.publication import RECORD, edition, load_record, newest_recorded
+
+    record = load_record(Path(args.record) if args.record else RECORD)
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else newest_recorded(record)
+    as_of = as_of or dt.date.today()
+    ed = edition(as_of, record)
+    if args.github_output:
+        print(f"as_of={as_of.isoformat()}")
+        print(f"publish={'false' if ed.draft else 'true'}")
+    elif ed.draft:
+        print(f"{as_of}: draft (Utkast, {ed.shown_date}); not in report/publisering.yml")
+    else:
+        print(f"{as_of}: published {ed.publication_date} (report/publisering.yml)")
+    return 0
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _build(args: argparse.Namespace) -> int:
+    import signal
+
+    from pipeline.build.incremental import BuildRequest, build
+    from pipeline.paths import Paths, find_root
+
+    root = find_root(Path(args.project)) if args.project else PATHS.root
+    request = BuildRequest(
+        params=dict(args.param),
+        renderer=args.renderer,
+        baseline=Path(args.baseline).resolve() if args.baseline else None,
+        wait=not args.no_wait,
+    )
+    signal.signal(signal.SIGTERM, _stop)  # a stopped build tidies up as after Ctrl-C
+    build(Paths(root), request)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
@@ -93,12 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("raw_dir", nargs="?", default=str(PATHS.raw), help="default data/raw")
     p.set_defaults(func=_validate)
 
-    from pipeline.build.runner import STAGE_NAMES
+    from pipeline.build.inputs import DATA_STAGES
 
     p = sub.add_parser("run", help="execute the notebooks with papermill, stage by stage")
     p.add_argument("--raw", default=str(PATHS.raw), help="raw data folder (default data/raw)")
     p.add_argument("--processed", default=str(PATHS.processed), help="default data/processed")
-    p.add_argument("--stage", choices=STAGE_NAMES, help="run only this stage")
+    p.add_argument("--stage", choices=[s.name for s in DATA_STAGES], help="run only this stage")
     p.add_argument(
         "-p",
         "--param",
@@ -118,9 +212,51 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("provenance", help="write appendix C's provenance fragment")
     p.set_defaults(func=_provenance)
 
+    p = sub.add_parser("encrypt", help="encrypt a real cohort's files to .age (keys: README)")
+    p.add_argument("folders", nargs="+", metavar="FOLDER", help="e.g. data/raw/kull-17")
+    p.add_argument("--keep", action="store_true", help="keep the plain files (never commit them)")
+    p.set_defaults(func=_encrypt)
+
+    p = sub.add_parser("decrypt", help="decrypt the encrypted cohorts into data/decrypted/")
+    p.add_argument("raw_dir", nargs="?", default=str(PATHS.raw), help="default data/raw")
+    p.set_defaults(func=_decrypt)
+
+    p = sub.add_parser("keygen", help="make an age key pair for the encrypted cohorts")
+    p.add_argument("out", help="where to write the private key (outside the project)")
+    p.set_defaults(func=_keygen)
+
+    p = sub.add_parser("edition", help="say whether an edition is published or a draft")
+    p.add_argument("--as-of", help="the edition's data date (default: newest published, or today)")
+    p.add_argument("--github-output", action="store_true", help="as_of=… and publish=… lines")
+    p.add_argument("--record", help="the publication record (default report/publisering.yml)")
+    p.set_defaults(func=_edition)
+
     p = sub.add_parser("manifest", help="write _book/build-manifest.json and the change summary")
     p.add_argument("--baseline", help="compare with this manifest instead of the last build's")
     p.set_defaults(func=_manifest)
+
+    p = sub.add_parser(
+        "build",
+        help="what make report does: every stale stage, render, provenance and manifest",
+        description="Reruns each stage whose inputs (files, code, parameters, renderer) "
+        "changed by content, one build at a time per project.",
+    )
+    p.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="notebook parameter, e.g. -p as_of 2019-06-30 -p cohorts 0-7",
+    )
+    p.add_argument("--renderer", choices=("auto", "quarto", "builtin"), default="auto")
+    p.add_argument("--baseline", help="compare with this manifest instead of the last build's")
+    p.add_argument("--project", help="project folder (default: the one this runs in)")
+    p.add_argument(
+        "--no-wait", action="store_true", help="exit at once if a build is already running"
+    )
+    p.set_defaults(func=_build)
     return parser
 
 
@@ -131,6 +267,9 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted: the previous outputs are left as they were", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

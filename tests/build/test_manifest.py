@@ -10,6 +10,7 @@ import pytest
 from pipeline.build.manifest import (
     build_manifest,
     change_summary,
+    data_description,
     key_figures,
     provenance_markdown,
     write_manifest,
@@ -25,6 +26,8 @@ def _project(root: Path, gtei_t2: float, cohorts: dict[int, tuple[int, int]]) ->
     summary = {
         "as_of": "2019-06-30",
         "synthetic": True,
+        "synthetic_cohorts": list(range(8)),
+        "real_cohorts": [],
         "parameters": {"min_respondents": 3},
         "facts": {"groups": sum(g for g, _ in cohorts.values()), "leaders": 350},
         "effect": {"paired_groups": 31, "gtei_t1": 5.06, "gtei_t2": gtei_t2, "improved": 27},
@@ -128,3 +131,11 @@ def test_provenance_markdown_states_commit_and_parameters(
     assert text.splitlines()[0].endswith(suffix)
     assert "`as_of` = 2019-06-30" in text
     assert "pandas" in text
+    assert "- Datagrunnlag: kull 0–7 syntetiske data." in text
+    assert prov["synthetic_cohorts"] == list(range(8)) and prov["real_cohorts"] == []
+
+
+def test_data_description_states_a_mix() -> None:
+    mixed = data_description([0, 1, 2, 5], [17])
+    assert mixed == "kull 0–2, 5 syntetiske data; kull 17 virkelige svar"
+    assert data_description([], [3]) == "kull 3 virkelige svar"

@@ -12,6 +12,7 @@ import pytest
 
 from pipeline.data.clean import clean
 from pipeline.data.codebook import Codebook, load_codebook
+from pipeline.data.marker import write_marker
 
 Snapshot = Callable[[Path], dict[str, tuple[str, int]]]
 
@@ -121,8 +122,10 @@ def _scores(codebook: Codebook, seed: int) -> list[str]:
 
 
 def write_valid_tree(tree: RawTree, codebook: Codebook) -> None:
-    """Two cohorts: kull-00 has ended (waves 1 and 2, evaluation), kull-01 still runs."""
-    tree.write_bytes("SYNTHETIC", b"")
+    """Two cohorts: kull-00 has ended (waves 1 and 2, evaluation), kull-01 still runs.
+
+    Both carry a synthetic marker, so editing a file afterwards makes its cohort real.
+    """
     tree.write_bytes("README.md", b"# raw data\n")
     cohorts = {0: ["G001", "G002"], 1: ["G101"]}
     for kull, group_ids in cohorts.items():
@@ -179,6 +182,7 @@ def write_valid_tree(tree: RawTree, codebook: Codebook) -> None:
                     for r in range(1, 3)
                 ],
             )
+        write_marker(tree.root / folder, "test data")
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pipeline.data.marker import parse_marker
 from pipeline.data.synth import write_synthetic
 from pipeline.data.synth.calibrate import nearest_standardised
 from pipeline.data.synth.cohorts import LAST_KULL, extra_cohort_sizes
@@ -55,8 +57,14 @@ def test_shipped_data_are_the_generators_output(seed_2019: dict[str, bytes]) -> 
 def test_layout_and_formats(seed_2019: dict[str, bytes]) -> None:
     folders = {name.split("/")[0] for name in seed_2019 if "/" in name}
     assert folders == {f"kull-{k:02d}" for k in [*range(8), *range(9, 17)]}
-    assert {"README.md", "SYNTHETIC"} <= seed_2019.keys()
-    assert seed_2019["SYNTHETIC"].count(b"\n") == 1 and b"seed 2019" in seed_2019["SYNTHETIC"]
+    assert "README.md" in seed_2019 and "SYNTHETIC" not in seed_2019  # one marker per cohort
+    marker = seed_2019["kull-03/SYNTHETIC"].decode()
+    assert marker.startswith("# Synthetic data") and "seed 2019" in marker.splitlines()[0]
+    assert parse_marker(marker) == {
+        name: hashlib.sha256(seed_2019[f"kull-03/{name}"]).hexdigest()
+        for name in ("development_areas.csv", "effect.csv", "evaluation.csv", "groups.csv",
+                     "members.csv")
+    }  # fmt: skip
     for name, data in seed_2019.items():
         text = data.decode("utf-8")  # UTF-8, no BOM, \n line ends
         assert not text.startswith("\ufeff") and "\r" not in text, name
@@ -75,7 +83,7 @@ def test_scale_adds_fictional_groups_and_keeps_the_programme(
     assert summary.groups == 2 * 63
     tree = tree_bytes(tmp_path / "raw")
     for name, data in seed_2019.items():
-        if name.startswith("kull-"):
+        if name.startswith("kull-") and not name.endswith("/SYNTHETIC"):  # its note says scale 2
             assert tree[name] == data, name
     groups = read_all(tmp_path / "raw", "groups")
     assert groups["group_id"].is_unique
@@ -108,6 +116,28 @@ def test_refuses_to_overwrite_what_may_be_real_data(tmp_path: Path) -> None:
     with pytest.raises(PipelineError, match="SYNTHETIC"):
         write_synthetic(tmp_path)
     assert (tmp_path / "kull-00" / "groups.csv").read_text(encoding="utf-8") == "real"
+    (tmp_path / "kull-00").rename(tmp_path / "notes")
+    with pytest.raises(PipelineError, match="notes"):
+        write_synthetic(tmp_path)
+
+
+def test_an_edited_synthetic_cohort_is_real_and_refused(tmp_path: Path) -> None:
+    out = tmp_path / "raw"
+    write_synthetic(out)
+    members = out / "kull-05" / "members.csv"
+    members.write_bytes(members.read_bytes() + b"k05-g1-m99,k05-g1,kvinne,57\n")
+    with pytest.raises(PipelineError, match="kull-05 has no SYNTHETIC marker matching"):
+        write_synthetic(out)
+    assert members.read_bytes().endswith(b"k05-g1-m99,k05-g1,kvinne,57\n")
+
+
+def test_keeps_real_cohorts_beside_the_synthetic_ones(tmp_path: Path) -> None:
+    out = tmp_path / "raw"
+    write_synthetic(out)
+    (out / "kull-17").mkdir()
+    (out / "kull-17" / "members.csv.age").write_bytes(b"age-encryption.org/v1\n")
+    write_synthetic(out, seed=2020)
+    assert (out / "kull-17" / "members.csv.age").read_bytes() == b"age-encryption.org/v1\n"
 
 
 def test_replaces_an_earlier_synthetic_tree(tmp_path: Path) -> None:

@@ -214,12 +214,23 @@ def test_valid_tree_passes_with_a_summary(raw_tree: RawTree) -> None:
 
 
 def test_summary_names_real_data_plainly(raw_tree: RawTree) -> None:
-    (raw_tree.root / "SYNTHETIC").unlink()
+    for kull in ("kull-00", "kull-01"):
+        (raw_tree.root / kull / "SYNTHETIC").unlink()
 
     raw = validate_raw(raw_tree.root)
 
     assert not raw.synthetic
-    assert not raw.summary().endswith("(synthetic data)")
+    assert raw.summary().endswith("9 development areas (real data)")
+
+
+def test_an_edited_synthetic_cohort_counts_as_real(raw_tree: RawTree) -> None:
+    """DESIGN.md §10: a folder is synthetic only while its files match its marker."""
+    raw_tree.set_cell("kull-01/members.csv", 2, "age", "61")
+
+    raw = validate_raw(raw_tree.root)
+
+    assert raw.synthetic_cohorts == (0,)
+    assert raw.summary().endswith("(synthetic data: kull 0; real: kull 1)")
 
 
 def test_problem_reads_like_a_compiler_error(raw_tree: RawTree) -> None:

@@ -161,6 +161,8 @@ def summary(groups: pd.DataFrame) -> dict:
     return {
         "as_of": "2019-06-30",
         "synthetic": True,
+        "synthetic_cohorts": list(range(8)),
+        "real_cohorts": [],
         "parameters": {"positive_threshold": 0.1, "reliability": RELIABILITY},
         "facts": FACTS,
         "evaluation": {"groups": 31, "members": 264, "respondents": 177, "response_rate_pct": 67},

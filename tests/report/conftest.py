@@ -100,6 +100,8 @@ def summary() -> dict:
     return {
         "as_of": "2019-06-30",
         "synthetic": True,
+        "synthetic_cohorts": list(range(8)),
+        "real_cohorts": [],
         "parameters": {
             "as_of": "2019-06-30",
             "cohorts": "all",

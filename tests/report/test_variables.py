@@ -129,6 +129,7 @@ def test_values_are_formatted_the_norwegian_way(summary, effect_table, change_co
         "year": "2019",
         "label": "Utgave per 30. juni 2019",
         "cohorts": "alle",
+        "as_of_future": "nei",
     }
     assert v["data"]["synthetic"] == "ja" and v["data"]["notice"]
     assert v["facts"]["mean_group_size"] == "7,3"  # 350 / 48, not the 2019 report's 7,2
@@ -191,11 +192,23 @@ def test_followup_sentence_cases() -> None:
 
 
 def test_real_data_notice_names_the_real_sources(summary, effect_table, change_counts, items):
-    summary["synthetic"] = False
+    summary |= {"synthetic": False, "synthetic_cohorts": [], "real_cohorts": [0, 1, 2]}
     data = _variables(summary, effect_table, change_counts, items)["data"]
     assert data["synthetic"] == "nei"
     assert "syntetisk" not in data["notice"]
     assert "deltakernes egne svar" in data["notice"]
+    assert data["synthetic_cohorts"] == "ingen" and data["real_cohorts"] == "0–2"
+
+
+def test_a_mix_of_synthetic_and_real_cohorts_is_spelt_out(
+    summary, effect_table, change_counts, items
+):
+    summary |= {"synthetic": True, "synthetic_cohorts": [0, 1, 2, 4], "real_cohorts": [17]}
+    data = _variables(summary, effect_table, change_counts, items)["data"]
+    assert data["synthetic"] == "ja"  # the report keeps its synthetic marking
+    assert data["synthetic_cohorts"] == "0–2, 4" and data["real_cohorts"] == "17"
+    assert "kull 0–2, 4 er syntetiske data" in data["notice"]
+    assert "kull 17 er deltakernes egne svar" in data["notice"]
 
 
 def test_programme_variables() -> None:

@@ -129,6 +129,7 @@ def dev_frame(rows: list[tuple[str, str]], groups: pd.DataFrame) -> pd.DataFrame
 VALIDATION = {
     "raw_dir": "data/raw",
     "synthetic": True,
+    "synthetic_cohorts": [1, 2, 3],
     "cohorts": [1, 2],
     "files": [
         {

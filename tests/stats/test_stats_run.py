@@ -37,9 +37,23 @@ GENERATED = [
 ]
 
 
+def test_summary_says_which_cohorts_are_synthetic(hand_worked, params, codebook) -> None:
+    """Per cohort, from the markers validation.json records (DESIGN.md §2 and §10)."""
+    data = replace(hand_worked, validation={**hand_worked.validation,
+                                                        "synthetic_cohorts": [2]})  # fmt: skip
+    summary = compute_results(data, params, codebook).summary
+    assert summary["synthetic"] is True
+    assert (summary["synthetic_cohorts"], summary["real_cohorts"]) == ([2], [1, 3])
+    data = replace(hand_worked, validation={**hand_worked.validation,
+                                                        "synthetic_cohorts": []})  # fmt: skip
+    summary = compute_results(data, params, codebook).summary
+    assert summary["synthetic"] is False and summary["real_cohorts"] == [1, 2, 3]
+
+
 def test_summary_of_the_hand_worked_edition(hand_worked, params, codebook) -> None:
     summary = compute_results(hand_worked, params, codebook).summary
     assert summary["as_of"] == "2019-06-30" and summary["synthetic"] is True
+    assert (summary["synthetic_cohorts"], summary["real_cohorts"]) == ([1, 2, 3], [])
     e = summary["effect"]
     assert (e["groups_ended"], e["paired_groups"], e["gtei_n"]) == (5, 4, 4)
     assert e["gtei_t1"] == pytest.approx(4.75) and e["gtei_t2"] == pytest.approx(5.15)

@@ -17,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from pipeline.atomic import write_text
+from pipeline.data.layout import kull_list
 from pipeline.paths import PATHS, Paths
 from pipeline.report.numbers import fmt_int, fmt_number, fmt_pct
 
@@ -104,8 +105,17 @@ def provenance(paths: Paths = PATHS) -> dict[str, object]:
         "environment": package_versions(),
         "parameters": {"as_of": summary.get("as_of"), **summary.get("parameters", {})},
         "synthetic": summary.get("synthetic"),
+        "synthetic_cohorts": summary.get("synthetic_cohorts", []),
+        "real_cohorts": summary.get("real_cohorts", []),
         "inputs": inputs(paths),
     }
+
+
+def data_description(synthetic: list[int], real: list[int]) -> str:
+    """Which cohorts are synthetic (by their markers) and which are real, in Norwegian."""
+    parts = [f"kull {kull_list(synthetic)} syntetiske data"] if synthetic else []
+    parts += [f"kull {kull_list(real)} virkelige svar"] if real else []
+    return "; ".join(parts) or "ingen kull"
 
 
 def provenance_markdown(prov: dict) -> str:
@@ -116,12 +126,14 @@ def provenance_markdown(prov: dict) -> str:
         commit += " (med lokale endringer som ikke er innsjekket)"
     params = ", ".join(f"`{k}` = {v}" for k, v in sorted(prov["parameters"].items()))
     env = prov["environment"]
+    data = data_description(prov["synthetic_cohorts"], prov["real_cohorts"])
     packages = ", ".join(f"{k} {v}" for k, v in sorted(env.items()) if k != "python")
     return "\n".join(
         [
             f"- Programkode: versjon {commit}.",
             f"- Python {env['python']} med {packages}.",
             f"- Parametere: {params}.",
+            f"- Datagrunnlag: {data}.",
             "",
         ]
     )

@@ -31,6 +31,7 @@ def validation_report(raw: RawData) -> dict:
     return {
         "raw_dir": display_base(raw.raw_dir).as_posix(),
         "synthetic": raw.synthetic,
+        "synthetic_cohorts": list(raw.synthetic_cohorts),
         "cohorts": list(raw.cohorts),
         "files": [
             {

@@ -7,22 +7,24 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.data.marker import MARKER, is_synthetic_cohort
 from pipeline.data.problems import FILE_LEVEL, NO_COLUMN, Problem
 from pipeline.paths import PATHS
 
 COHORT_FOLDER = re.compile(r"kull-(\d{2})")
 LOOKS_LIKE_COHORT = re.compile(r"kull", re.IGNORECASE)
-SYNTHETIC_MARKER = "SYNTHETIC"
 EXTENSIONS = (".csv", ".xlsx")
 
 
 @dataclass(frozen=True)
 class Cohort:
-    """One ``kull-NN`` folder and the table files found in it (table name → path)."""
+    """One ``kull-NN`` folder, the table files found in it (table name → path), and
+    whether it is synthetic (its files match its ``SYNTHETIC`` marker, DESIGN.md §10)."""
 
     number: int
     folder: Path
     files: dict[str, Path]
+    synthetic: bool = False
 
 
 def display_base(raw_dir: Path) -> Path:
@@ -37,15 +39,21 @@ def display_base(raw_dir: Path) -> Path:
         return raw_dir
 
 
-def is_synthetic(raw_dir: Path) -> bool:
-    """The synthetic generator leaves a marker file so no one mistakes its data for real data."""
-    return (raw_dir / SYNTHETIC_MARKER).is_file()
+def kull_list(numbers: Collection[int]) -> str:
+    """``0–7, 9–16``: cohort numbers as runs, for messages and the report."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
 def find_cohorts(raw_dir: Path, tables: Collection[str]) -> tuple[list[Cohort], list[Problem]]:
     """Lists the cohort folders in number order, with a problem for each misfit.
 
-    Entries that do not start with ``kull`` (README.md, SYNTHETIC) are not data and are
+    Entries that do not start with ``kull`` (README.md) are not data and are
     skipped; those that do but are misnamed (``kull-1``, ``kull_03``) would otherwise be
     skipped silently, so they are problems.
     """
@@ -58,7 +66,8 @@ def find_cohorts(raw_dir: Path, tables: Collection[str]) -> tuple[list[Cohort], 
         match = COHORT_FOLDER.fullmatch(entry.name)
         if match and entry.is_dir():
             files, found = _table_files(entry, base / entry.name, tables)
-            cohorts.append(Cohort(int(match.group(1)), entry, files))
+            synthetic = is_synthetic_cohort(entry)
+            cohorts.append(Cohort(int(match.group(1)), entry, files, synthetic))
             problems += found
         elif LOOKS_LIKE_COHORT.match(entry.name):
             rule = "not a cohort folder: name cohort folders kull-NN (two digits, e.g. kull-03)"
@@ -76,7 +85,7 @@ def _table_files(
     files: dict[str, Path] = {}
     problems: list[Problem] = []
     for entry in sorted(folder.iterdir()):
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or entry.name == MARKER:
             continue
         name, suffix = entry.stem.lower(), entry.suffix.lower()
         if not entry.is_file() or name not in tables or suffix not in EXTENSIONS:

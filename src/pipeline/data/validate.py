@@ -12,7 +12,7 @@ import pandas as pd
 import pandera.errors
 
 from pipeline.data.codebook import Codebook, load_codebook
-from pipeline.data.layout import Cohort, display_base, find_cohorts, is_synthetic
+from pipeline.data.layout import Cohort, display_base, find_cohorts, kull_list
 from pipeline.data.normalise import normalise
 from pipeline.data.problems import FILE_LEVEL, NO_COLUMN, Problem
 from pipeline.data.readers import Excluded, TextTable, read_table
@@ -40,7 +40,7 @@ class RawData:
     """The validated raw data: the five tables in processed formats and what they came from."""
 
     raw_dir: Path
-    synthetic: bool
+    synthetic_cohorts: tuple[int, ...]
     cohorts: tuple[int, ...]
     files: tuple[FileRecord, ...]
     groups: pd.DataFrame
@@ -48,6 +48,21 @@ class RawData:
     effect: pd.DataFrame
     evaluation: pd.DataFrame
     development_areas: pd.DataFrame
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether any cohort is synthetic: the report then carries the synthetic marking."""
+        return bool(self.synthetic_cohorts)
+
+    def data_kind(self) -> str:
+        """Which cohorts are synthetic, in words: every place that describes the data says it."""
+        real = [k for k in self.cohorts if k not in self.synthetic_cohorts]
+        if not real:
+            return "synthetic data"
+        if not self.synthetic_cohorts:
+            return "real data"
+        synthetic = kull_list(self.synthetic_cohorts)
+        return f"synthetic data: kull {synthetic}; real: kull {kull_list(real)}"
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in TABLE_NAMES}
@@ -63,7 +78,7 @@ class RawData:
             (len(self.development_areas), "development area"),
         ]
         listed = ", ".join(f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in counts)
-        return f"OK: {listed}{' (synthetic data)' if self.synthetic else ''}"
+        return f"OK: {listed} ({self.data_kind()})"
 
 
 @dataclass(frozen=True, eq=False)
@@ -287,7 +302,7 @@ def _raw_data(
     )
     return RawData(
         raw_dir=raw_dir,
-        synthetic=is_synthetic(raw_dir),
+        synthetic_cohorts=tuple(c.number for c in cohorts if c.synthetic),
         cohorts=tuple(c.number for c in cohorts),
         files=tuple(files),
         **tables,

@@ -4,20 +4,20 @@
 so both renderers see its keys as document metadata: ``when-meta="edition.programme_ended"``
 picks the text that holds for this edition only (DESIGN.md section 8), and the cover and
 colophon take both dates from it. The publication date comes from the publication record
-(section 10); an edition without an entry there is a draft dated by ``SOURCE_DATE_EPOCH``,
-so two builds of one commit stay byte-identical.
+(``report/publisering.yml``, section 10); an edition without an entry there is a draft
+dated by ``SOURCE_DATE_EPOCH``, so two builds of one commit stay byte-identical.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping
 
 import pandas as pd
 import yaml
 
 from pipeline.report.numbers import fmt_date
+from pipeline.report.publication import Edition
 
 DRAFT_LABEL = "Utkast"
 DFO_FROM = dt.date(2020, 1, 1)
@@ -38,24 +38,17 @@ def programme_ended(groups: pd.DataFrame, as_of: dt.date) -> bool:
     return bool(ended.all())
 
 
-def source_date(environ: Mapping[str, str] | None = None) -> dt.date:
-    """The build's date: ``SOURCE_DATE_EPOCH`` (as ``make`` sets it), else 1 January 1970."""
-    env = (environ if environ is not None else os.environ).get("SOURCE_DATE_EPOCH", "").strip()
-    seconds = int(env) if env.isdigit() else 0
-    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
-
-
 def edition_metadata(
-    groups: pd.DataFrame,
-    as_of: dt.date,
-    synthetic: bool = False,
-    publication: dt.date | None = None,
-    environ: Mapping[str, str] | None = None,
+    groups: pd.DataFrame, published: Edition, synthetic: bool = False
 ) -> dict[str, dict[str, object]]:
-    """The ``edition`` metadata: flags for conditional content and both dates as text."""
-    draft = publication is None
-    published = source_date(environ) if publication is None else publication
-    status = f"{DRAFT_LABEL} {fmt_date(published)}" if draft else f"Publisert {fmt_date(published)}"
+    """The ``edition`` metadata: flags for conditional content and both dates as text.
+
+    ``published`` is the edition as the publication record has it (issue 16's
+    ``pipeline.report.publication``): its publication date, or the build's date for a draft.
+    """
+    as_of, draft = published.as_of, published.draft
+    shown = published.shown_date
+    status = f"{DRAFT_LABEL} {fmt_date(shown)}" if draft else f"Publisert {fmt_date(shown)}"
     return {
         "edition": {
             "programme_ended": programme_ended(groups, as_of),
@@ -65,7 +58,7 @@ def edition_metadata(
             "draft": draft,
             "data_date": f"Datagrunnlag per {fmt_date(as_of)}",
             "publication": status,
-            "publication_date": published.isoformat(),
+            "publication_date": shown.isoformat(),
         }
     }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from pipeline.data.layout import kull_list
 from pipeline.report.numbers import fmt_date
 
 SHORT_COMMIT = 7
@@ -26,16 +27,23 @@ def short_code_version(code: Mapping[str, object]) -> str:
     return text + (" med lokale endringer" if code.get("dirty") else "")
 
 
+def _data_text(prov: Mapping[str, object]) -> str:
+    """What the data are: synthetic, real, or which cohorts are which (DESIGN.md section 10)."""
+    synthetic = [int(k) for k in prov.get("synthetic_cohorts") or []]  # type: ignore[attr-defined]
+    real = [int(k) for k in prov.get("real_cohorts") or []]  # type: ignore[attr-defined]
+    fake = "syntetiske data laget for å prøve ut produksjonsløypa"
+    answers = "deltakernes svar på Effect-kartleggingene og sluttevalueringen"
+    if synthetic and real:
+        return f"{answers} (kull {kull_list(real)}) og {fake} (kull {kull_list(synthetic)})"
+    return fake if synthetic or (prov.get("synthetic") and not real) else answers
+
+
 def record_paragraph(prov: Mapping[str, object]) -> str:
     """The PDF's paragraph: the data, the data date, the code version, where the rest is."""
     params = prov.get("parameters") or {}
     as_of = params.get("as_of") if isinstance(params, Mapping) else None
     when = fmt_date(dt.date.fromisoformat(str(as_of))) if as_of else "ukjent dato"
-    data = (
-        "syntetiske data laget for å prøve ut produksjonsløypa"
-        if prov.get("synthetic")
-        else "deltakernes svar på Effect-kartleggingene og sluttevalueringen"
-    )
+    data = _data_text(prov)
     code = prov.get("code") or {}
     version = short_code_version(code if isinstance(code, Mapping) else {})
     return (

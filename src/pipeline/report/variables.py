@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 import yaml
 
+from pipeline.data.layout import kull_list
 from pipeline.report.house_style import running_text, with_word_forms
 from pipeline.report.numbers import (
     fmt_date,
@@ -32,6 +33,15 @@ REAL_DATA_NOTICE = (
     "Tallene i denne utgaven er beregnet fra deltakernes egne svar på Effect-kartleggingen "
     "og sluttevalueringen."
 )
+MIXED_DATA_NOTICE = (
+    "Datagrunnlaget i denne utgaven er blandet: kull {synthetic} er syntetiske data laget for "
+    "å prøve ut produksjonsløypa, kull {real} er deltakernes egne svar."
+)
+FUTURE_NOTICE = (
+    " (skjæringsdatoen ligger etter datoen utgaven ble laget, så svar som ennå ikke var gitt, "
+    "mangler)"
+)
+"""Added to the edition label when ``as_of`` was after the build date (``allow_future``)."""
 TOP, BOTTOM = 3, 2
 """How many of the largest and smallest effects the prose names (``effect.top``/``bottom``)."""
 
@@ -39,19 +49,33 @@ TOP, BOTTOM = 3, 2
 def _edition(summary: Mapping) -> dict[str, str]:
     as_of = dt.date.fromisoformat(summary["as_of"])
     cohorts = summary["parameters"]["cohorts"]
+    future = bool(summary["parameters"].get("as_of_future"))
     return {
         "as_of": fmt_date(as_of),
+        "as_of_future": "ja" if future else "nei",
         "date": as_of.isoformat(),
         "year": str(as_of.year),
-        "label": f"Utgave per {fmt_date(as_of)}",
+        "label": f"Utgave per {fmt_date(as_of)}" + (FUTURE_NOTICE if future else ""),
         "cohorts": "alle" if cohorts == "all" else ", ".join(str(k) for k in cohorts),
     }
 
 
-def _data(synthetic: bool) -> dict[str, str]:
+def _data(summary: Mapping) -> dict[str, str]:
+    """``data.*``: whether (and which) cohorts are synthetic, from their markers (DESIGN.md §10).
+
+    ``data.synthetic`` is ``ja`` when any analysed cohort is synthetic, so the report keeps
+    its synthetic marking; a mix is spelt out in ``data.notice``.
+    """
+    synthetic, real = summary["synthetic_cohorts"], summary["real_cohorts"]
+    if synthetic and real:
+        notice = MIXED_DATA_NOTICE.format(synthetic=kull_list(synthetic), real=kull_list(real))
+    else:
+        notice = SYNTHETIC_NOTICE if synthetic else REAL_DATA_NOTICE
     return {
         "synthetic": "ja" if synthetic else "nei",
-        "notice": SYNTHETIC_NOTICE if synthetic else REAL_DATA_NOTICE,
+        "synthetic_cohorts": kull_list(synthetic) or "ingen",
+        "real_cohorts": kull_list(real) or "ingen",
+        "notice": notice,
     }
 
 
@@ -216,7 +240,7 @@ def build_variables(
     """The nested mapping written to ``_variables.yml`` (dotted keys = nesting)."""
     variables = {
         "edition": _edition(summary),
-        "data": _data(summary["synthetic"]),
+        "data": _data(summary),
         "facts": _facts(summary["facts"]),
         "eval": _evaluation(summary["evaluation"], items),
         "effect": _effect(summary["effect"], effect_table, change_counts),

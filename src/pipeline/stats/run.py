@@ -23,6 +23,7 @@ from pipeline.data.programme import load_programme
 from pipeline.report import tables
 from pipeline.report.edition import edition_metadata, edition_yaml
 from pipeline.report.effect_model import effect_model_markdown
+from pipeline.report.publication import edition, edition_variables
 from pipeline.report.quotes import load_quotes, quote_fragments
 from pipeline.report.variables import build_variables, variables_yaml
 from pipeline.stats import effect, evaluation, facts, selection
@@ -53,6 +54,18 @@ def _followup_summary(follow: pd.DataFrame, n_groups: int) -> dict[str, object]:
     return {"groups": n_groups, **means}
 
 
+def _data_kind(validation: dict, kulls: pd.Series) -> dict[str, object]:
+    """Which of the cohorts the edition analyses are synthetic (their marker, DESIGN.md §10)."""
+    used = sorted({int(k) for k in kulls})
+    marked = set(validation.get("synthetic_cohorts", []))
+    synthetic = [k for k in used if k in marked]
+    return {
+        "synthetic": bool(synthetic),
+        "synthetic_cohorts": synthetic,
+        "real_cohorts": [k for k in used if k not in marked],
+    }
+
+
 def compute_results(data: Processed, params: StatsParams, codebook: Codebook) -> Results:
     """All analyses of DESIGN.md section 3 for one edition (``params``)."""
     keys = codebook.factor_keys
@@ -77,7 +90,7 @@ def compute_results(data: Processed, params: StatsParams, codebook: Codebook) ->
 
     summary = {
         "as_of": params.as_of.isoformat(),
-        "synthetic": bool(data.validation.get("synthetic", False)),
+        **_data_kind(data.validation, started["kull"]),
         "parameters": params.as_dict(),
         "facts": facts.facts(started, data.members),
         "evaluation": evaluation.response_summary(responses, data.members),
@@ -150,6 +163,7 @@ def generated_files(
     )
     variables["definisjon"] = {f.key: f.definition for f in codebook.factors}
     p = results.params
+    variables["edition"] |= edition_variables(edition(p.as_of))
     return {
         "_variables.yml": variables_yaml(variables),
         "_effect_model.md": effect_model_markdown(codebook),
@@ -164,11 +178,10 @@ def generated_files(
 
 
 def edition_files(
-    data: Processed, params: StatsParams, codebook: Codebook, quotes_file: Path
+    data: Processed, params: StatsParams, codebook: Codebook, synthetic: bool, quotes_file: Path
 ) -> dict[str, str]:
     """The edition's metadata file and its quotes (none when ``quotes_file`` is absent)."""
-    synthetic = bool(data.validation.get("synthetic"))
-    metadata = edition_metadata(data.groups, params.as_of, synthetic)
+    metadata = edition_metadata(data.groups, edition(params.as_of), synthetic)
     files = {"_edition.yml": edition_yaml(metadata)}
     if quotes_file.is_file():
         files |= quote_fragments(
@@ -202,7 +215,9 @@ def run_statistics(
     results = compute_results(data, params, codebook)
     texts = {Path(results_dir) / name: text for name, text in result_files(results).items()}
     generated = generated_files(results, data.validation, codebook, programme)
-    generated |= edition_files(data, params, codebook, Path(generated_dir).parent / "sitater.yml")
+    quotes_file = Path(generated_dir).parent / "sitater.yml"
+    synthetic = bool(results.summary.get("synthetic"))
+    generated |= edition_files(data, params, codebook, synthetic, quotes_file)
     texts |= {Path(generated_dir) / name: text for name, text in generated.items()}
     for path, text in sorted(texts.items()):
         write_text(path, text)

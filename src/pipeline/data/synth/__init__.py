@@ -20,7 +20,7 @@ from pathlib import Path
 from pipeline.data.codebook import Codebook, load_codebook
 from pipeline.data.synth.cohorts import extra_cohort_sizes
 from pipeline.data.synth.plan import GroupPlan, plan_extra, plan_real
-from pipeline.data.synth.readme import marker_text, readme_text
+from pipeline.data.synth.readme import marker_note, readme_text
 from pipeline.data.synth.writer import cohort_tables, write_tree
 from pipeline.errors import PipelineError
 
@@ -53,15 +53,16 @@ class SynthSummary:
 def write_synthetic(
     out: Path, seed: int = 2019, scale: int = 1, codebook: Codebook | None = None
 ) -> SynthSummary:
-    """Writes ``out/kull-NN/*.csv``, ``out/README.md`` and ``out/SYNTHETIC``.
+    """Writes ``out/kull-NN/*.csv`` with a ``SYNTHETIC`` marker in each, and ``out/README.md``.
 
     ``seed`` (a non-negative integer) fixes every random draw: the same seed gives the same
     bytes. ``scale`` (at least 1) multiplies the number of groups for benchmarks: kull 0-16
     stay exactly as at scale 1 (the calibrated programme), and ``63 * (scale - 1)`` fictional
     groups follow in kull 17-99, four per cohort while the numbers last and more per cohort
     beyond that (scale 7 and up), dated like the real cohorts in turn. Only the real cohorts
-    are calibrated. ``out`` must be new, empty, or an earlier synthetic tree (it has the
-    ``SYNTHETIC`` marker); anything else may be real data and is refused.
+    are calibrated. ``out`` must be new, empty, or hold only cohort folders; a cohort folder
+    this run writes must be synthetic (files match its marker): anything else may be real
+    data and is refused, and real cohorts beside it are kept.
     """
     if seed < 0:
         raise PipelineError(f"synth: the seed must be a non-negative integer, got {seed}")
@@ -74,7 +75,7 @@ def write_synthetic(
     for plan in plans:
         by_kull.setdefault(plan.group.kull, []).append(plan)
     tables = {kull: cohort_tables(group_plans, codebook) for kull, group_plans in by_kull.items()}
-    rows = write_tree(Path(out), tables, readme_text(seed, scale), marker_text(seed, scale))
+    rows = write_tree(Path(out), tables, readme_text(seed, scale), marker_note(seed, scale))
     return SynthSummary(
         out=Path(out),
         seed=seed,

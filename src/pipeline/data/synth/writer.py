@@ -15,12 +15,12 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.data.codebook import Codebook
+from pipeline.data.marker import MARKER, is_synthetic_cohort, write_marker
 from pipeline.data.synth.comments import comment_for
 from pipeline.data.synth.evaluation import BLANK, answer_labels
 from pipeline.data.synth.plan import GroupPlan
 from pipeline.errors import PipelineError
 
-MARKER = "SYNTHETIC"
 README = "README.md"
 COHORT_DIR = re.compile(r"kull-\d\d")
 FILES = ("groups", "members", "effect", "evaluation", "development_areas")
@@ -80,37 +80,50 @@ def _write_csv(path: Path, rows: Iterable[list[str]]) -> int:
     return count - 1
 
 
-def _check_target(out: Path) -> None:
-    """Refuses to write over anything but an earlier synthetic tree: it may be real data."""
+def _check_target(out: Path, kulls: list[int]) -> None:
+    """Refuses to write over anything that may be real data.
+
+    Besides the README, ``out`` may hold only cohort folders; a folder this run would
+    replace must be synthetic (its files match its marker), and real cohorts beside them
+    are left alone.
+    """
     if not out.exists():
         return
     if not out.is_dir():
         raise PipelineError(f"synth: {out} exists and is not a folder")
-    visible = [p for p in out.iterdir() if not p.name.startswith(".")]
-    if visible and not (out / MARKER).exists():
-        raise PipelineError(
-            f"synth: {out} already holds files and no {MARKER} marker, so it may be real "
-            "data; choose an empty or new folder"
-        )
+    for entry in sorted(out.iterdir()):
+        if entry.name.startswith(".") or entry.name == README:
+            continue
+        if not (entry.is_dir() and COHORT_DIR.fullmatch(entry.name)):
+            raise PipelineError(
+                f"synth: {out} holds {entry.name}, which synth did not write and may be "
+                "real data; choose an empty or new folder"
+            )
+        if int(entry.name[5:]) in kulls and not is_synthetic_cohort(entry):
+            raise PipelineError(
+                f"synth: {entry} has no {MARKER} marker matching its files, so it is real "
+                "data; move it away or choose an empty or new folder"
+            )
 
 
 def _clear_previous(out: Path) -> None:
-    """Removes what an earlier run wrote (cohort folders, README, marker), nothing else."""
+    """Removes what an earlier run wrote (synthetic cohorts and the README), nothing else."""
     for entry in out.iterdir():
-        if entry.is_dir() and COHORT_DIR.fullmatch(entry.name):
+        if entry.is_dir() and COHORT_DIR.fullmatch(entry.name) and is_synthetic_cohort(entry):
             shutil.rmtree(entry)
-        elif entry.name in (MARKER, README):
+        elif entry.name == README:
             entry.unlink()
 
 
 def write_tree(
-    out: Path, cohorts: dict[int, dict[str, list[list[str]]]], readme: str, marker: str
+    out: Path, cohorts: dict[int, dict[str, list[list[str]]]], readme: str, note: str
 ) -> dict[str, int]:
     """Writes the tree next to ``out`` first, then swaps it in; returns data rows per file kind.
 
-    A run that fails half-way leaves the previous tree in place.
+    Each cohort folder gets a ``SYNTHETIC`` marker with the digests of its files and
+    ``note`` (how they were made). A run that fails half-way leaves the previous tree in place.
     """
-    _check_target(out)
+    _check_target(out, sorted(cohorts))
     staging = out.parent / f".{out.name}.synth-staging"
     if staging.exists():
         shutil.rmtree(staging)
@@ -122,8 +135,8 @@ def write_tree(
             folder.mkdir()
             for name in FILES:
                 rows[name] += _write_csv(folder / f"{name}.csv", tables[name])
+            write_marker(folder, note)
         (staging / README).write_text(readme, encoding="utf-8")
-        (staging / MARKER).write_text(marker, encoding="utf-8")
         out.mkdir(parents=True, exist_ok=True)
         _clear_previous(out)
         for entry in sorted(staging.iterdir()):
