@@ -178,12 +178,16 @@ def generated_files(
 
 
 def edition_files(
-    data: Processed, params: StatsParams, codebook: Codebook, synthetic: bool, quotes_file: Path
+    data: Processed,
+    params: StatsParams,
+    codebook: Codebook,
+    synthetic: bool,
+    quotes_file: Path | None,
 ) -> dict[str, str]:
     """The edition's metadata file and its quotes (none when ``quotes_file`` is absent)."""
     metadata = edition_metadata(data.groups, edition(params.as_of), synthetic)
     files = {"_edition.yml": edition_yaml(metadata)}
-    if quotes_file.is_file():
+    if quotes_file is not None and quotes_file.is_file():
         files |= quote_fragments(
             load_quotes(quotes_file),
             data.evaluation,
@@ -202,10 +206,13 @@ def run_statistics(
     params: StatsParams,
     codebook: Codebook | None = None,
     programme: dict | None = None,
+    quotes_file: Path | None = None,
 ) -> Results:
     """Loads the processed data, computes one edition and writes every output file.
 
-    ``programme`` defaults to the ``design`` of ``data/reference/programme.yaml``. Returns the
+    ``programme`` defaults to the ``design`` of ``data/reference/programme.yaml``;
+    ``quotes_file`` (the notebook passes ``report/sitater.yml``) names the quotes to resolve,
+    none when it is None or absent. Returns the
     results for display; raises AnalysisError (writing nothing) when the edition cannot
     support the statistics.
     """
@@ -215,7 +222,6 @@ def run_statistics(
     results = compute_results(data, params, codebook)
     texts = {Path(results_dir) / name: text for name, text in result_files(results).items()}
     generated = generated_files(results, data.validation, codebook, programme)
-    quotes_file = Path(generated_dir).parent / "sitater.yml"
     synthetic = bool(results.summary.get("synthetic"))
     generated |= edition_files(data, params, codebook, synthetic, quotes_file)
     texts |= {Path(generated_dir) / name: text for name, text in generated.items()}
