@@ -50,8 +50,9 @@ end
 
 -- A chart that floats to the top of a page can land above the continuation of a table
 -- that broke across pages, splitting the table (issue 14). So pending charts are placed
--- before a table starts (see Table), and a chart that follows a table in the same section
--- may only float to the bottom of a page, below the table's end.
+-- before a table starts (see Table), and a chart that follows a table in the same chapter
+-- may only float to the bottom of a page, below the table's end (the table's last page
+-- can hold the next section's heading too, so a section is not far enough).
 local after_table = false
 
 local function Figure(figure)
@@ -235,7 +236,6 @@ function Pandoc(doc)
       Table = Table,
       Div = Div,
       Header = function(header)
-        after_table = false
         if header.level == 2 then return { flush_floats(), header } end
       end,
     }))
