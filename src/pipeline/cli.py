@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from pipeline.errors import PipelineError
@@ -28,6 +29,8 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"warning: {leak}", file=sys.stderr)
     raw = validate_raw(readable_raw(raw_dir))
     print(raw.summary())
+    for note in raw.notes:
+        print(f"  note: {note}")
     return 0
 
 
@@ -50,8 +53,16 @@ def _run(args: argparse.Namespace) -> int:
         "generated_dir": str(PATHS.generated),
     }
     # papermill's cell progress bar helps on a terminal and clutters CI logs.
-    run_stages(names, base, extra, progress=sys.stderr.isatty() and not args.quiet)
+    with _project_lock():
+        run_stages(names, base, extra, progress=sys.stderr.isatty() and not args.quiet)
     return 0
+
+
+def _project_lock() -> AbstractContextManager[None]:
+    """The build lock, so a single step never runs inside a `make report` of the same project."""
+    from pipeline.build.lock import build_lock
+
+    return build_lock(PATHS.root / "build", say=lambda line: print(line, file=sys.stderr))
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -61,8 +72,8 @@ def _render(args: argparse.Namespace) -> int:
     from pipeline.render import render
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", default_epoch(PATHS.root))
-
-    result = render(PATHS.root, renderer=args.renderer)
+    with _project_lock():
+        result = render(PATHS.root, renderer=args.renderer)
     print(result)
     return 0
 

@@ -30,7 +30,7 @@ def test_without_a_publication_the_edition_is_a_draft_dated_by_the_build() -> No
     draft = Edition(dt.date(2019, 6, 30), None, BUILT)
     meta = edition_metadata(_groups("2019-05-01"), draft)["edition"]
     assert meta["draft"] is True
-    assert meta["publication"] == "Utkast 25. november 2026"
+    assert meta["publication"] == "Utkast – 25. november 2026"  # as the cover prints it
     assert meta["publication_date"] == "2026-11-25"
     assert meta["data_date"] == "Datagrunnlag per 30. juni 2019"
     assert meta["after_2019"] is False

@@ -11,10 +11,22 @@ import yaml
 from pipeline.data.codebook import load_codebook
 from pipeline.data.synth.comments import SYNTHETIC_TAG, TEXTS, comment_for
 from pipeline.errors import AnalysisError
-from pipeline.report.quotes import Quote, answers_per_group, load_quotes, quote_fragments
+from pipeline.report.quotes import (
+    Quote,
+    answers_per_group,
+    comments,
+    load_quotes,
+    quote_fragments,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 ITEMS = ["a", "b"]
+
+
+def _free_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The clean stage's free-text table for the rows' ``kommentar`` column."""
+    rows = frame[["respondent_id", "group_id", "kommentar"]].rename(columns={"kommentar": "text"})
+    return rows.dropna(subset=["text"]).assign(table="evaluation", column="kommentar")
 
 
 def _evaluation() -> pd.DataFrame:
@@ -33,11 +45,19 @@ def _evaluation() -> pd.DataFrame:
 
 
 def _fragments(quotes: list[Quote], edition=("g1", "g2"), synthetic=False) -> dict[str, str]:
-    return quote_fragments(quotes, _evaluation(), ITEMS, edition, 3, synthetic)
+    rows = _evaluation()
+    evaluation = rows.drop(columns="kommentar")  # the clean stage keeps free text apart
+    return quote_fragments(quotes, evaluation, _free_text(rows), ITEMS, edition, 3, synthetic)
 
 
 def test_answers_per_group_count_respondents_who_answered_anything() -> None:
-    assert answers_per_group(_evaluation(), ITEMS).to_dict() == {"g1": 3, "g2": 2, "g3": 3}
+    rows = _evaluation()
+    texts = comments(_free_text(rows))
+    counts = answers_per_group(rows.drop(columns="kommentar"), ITEMS, texts)
+    assert counts.to_dict() == {"g1": 3, "g2": 2, "g3": 3}
+    only_text = pd.DataFrame({"respondent_id": ["g2-r9"], "group_id": ["g2"], "text": ["Ja."]})
+    grown = answers_per_group(rows.drop(columns="kommentar"), ITEMS, pd.concat([texts, only_text]))
+    assert grown["g2"] == 3  # a respondent who only wrote a comment counts too
 
 
 def test_a_quote_becomes_a_block_quote_without_name_or_organisation() -> None:
@@ -102,13 +122,14 @@ def _shipped_evaluation() -> pd.DataFrame:
 def test_every_chosen_quote_exists_and_comes_from_a_group_with_enough_answers() -> None:
     """report/sitater.yml against the shipped data, with the default min_respondents."""
     quotes = load_quotes(REPO / "report" / "sitater.yml")
-    evaluation = _shipped_evaluation()
-    groups = evaluation["group_id"].unique()
-    fragments = quote_fragments(quotes, evaluation, load_codebook().item_keys, groups, 3, True)
+    rows = _shipped_evaluation()
+    evaluation, free = rows.drop(columns="kommentar"), _free_text(rows)
+    items, groups = load_codebook().item_keys, rows["group_id"].unique()
+    fragments = quote_fragments(quotes, evaluation, free, items, groups, 3, True)
     assert len(fragments) == len(quotes) >= 15
     assert all(text.startswith("> «") for text in fragments.values())
-    counts = answers_per_group(evaluation, load_codebook().item_keys)
-    by_id = evaluation.set_index("respondent_id")
+    counts = answers_per_group(evaluation, items, comments(free))
+    by_id = rows.set_index("respondent_id")
     for quote in quotes:
         assert counts[by_id.loc[quote.answer_id, "group_id"]] >= 3
 

@@ -125,11 +125,11 @@ def test_values_are_formatted_the_norwegian_way(summary, effect_table, change_co
     v = _variables(summary, effect_table, change_counts, items)
     assert v["edition"] == {
         "as_of": "30. juni 2019",
+        "as_of_future": "nei",
         "date": "2019-06-30",
         "year": "2019",
         "label": "Utgave per 30. juni 2019",
         "cohorts": "alle",
-        "as_of_future": "nei",
     }
     assert v["data"]["synthetic"] == "ja" and v["data"]["notice"]
     assert v["facts"]["mean_group_size"] == "7,3"  # 350 / 48, not the 2019 report's 7,2
@@ -233,3 +233,13 @@ def test_yaml_round_trip_keeps_unicode(summary, effect_table, change_counts, ite
     assert NBSP in text and "\\u" not in text  # real characters, not escapes
     assert text == variables_yaml(variables)
     assert variables["programme"] == {"gatherings": "4"}
+
+
+def test_a_future_data_date_is_stated_on_the_edition(summary, effect_table, change_counts, items):
+    plain = _variables(summary, effect_table, change_counts, items)["edition"]
+    summary["parameters"]["as_of_future"] = True
+    future = _variables(summary, effect_table, change_counts, items)["edition"]
+    assert (plain["as_of_future"], future["as_of_future"]) == ("nei", "ja")
+    assert "etter datoen utgaven ble laget" not in plain["label"]
+    assert future["label"].startswith(plain["label"])
+    assert "etter datoen utgaven ble laget" in future["label"]

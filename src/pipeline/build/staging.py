@@ -117,4 +117,4 @@ def previous_book_kept(paths: Paths) -> Iterator[None]:
             shutil.rmtree(path, ignore_errors=True)
         raise
     finally:
-        shutil.rmtree(kept, ignore_errors=True)
+        shutil.rmtree(staging_dir(paths), ignore_errors=True)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from pipeline.data.codebook import Codebook
-from pipeline.data.schemas import FREE_TEXT, GENDERS, ORG_TYPES, TableSpec
+from pipeline.data.schemas import GENDERS, ORG_TYPES, TableSpec
 from pipeline.data.values import label_key, number, vocabulary, whole_number
 
 
@@ -91,8 +91,7 @@ def _evaluation(text: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
         "kull": text["kull"].astype("int64"),
     }
     answers = {key: _labels(text[key], codebook.answer_labels) for key in codebook.item_keys}
-    free = text[FREE_TEXT] if FREE_TEXT in text else pd.Series(pd.NA, index=text.index)
-    return pd.DataFrame(ids | answers | {FREE_TEXT: _strings(free)})
+    return pd.DataFrame(ids | answers)
 
 
 def _development_areas(text: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:

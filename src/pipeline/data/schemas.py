@@ -184,22 +184,17 @@ def _effect(codebook: Codebook) -> TableSpec:
     )
 
 
-FREE_TEXT = "kommentar"
-"""The evaluation's optional free-text answer; the report quotes it (report/sitater.yml)."""
-
-
 def _evaluation(codebook: Codebook) -> TableSpec:
     answer = _one_of(codebook.answer_labels, "answer")
     columns = {"respondent_id": _text(), "group_id": _text()} | {
         key: _text(answer, required=False) for key in codebook.item_keys
     }
-    columns[FREE_TEXT] = pa.Column(str, nullable=True, required=False)
     return _spec(
         "evaluation",
         columns,
         ("group_id", "respondent_id"),
         required=False,
-        unknown_column="unknown column: not an evaluation item key in the codebook, nor kommentar",
+        unknown_column="unknown column: not an evaluation item key in the codebook",
     )
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import RenderError
-from pipeline.render.apparatus import document_metadata
 from pipeline.render.book import LITERAL_DATE, Book, load_book
 from pipeline.render.builtin import builtin_version, render_builtin
 from pipeline.render.quarto import quarto_executable, quarto_version, render_quarto
@@ -44,7 +43,7 @@ def render(
         raise RenderError(f"unknown renderer {renderer!r}; choose one of {', '.join(RENDERERS)}")
     root = Path(root).resolve()
     sync_variables(root)
-    book = with_edition_label(with_edition_date(load_book(root), load_variables(root)))
+    book = with_edition_date(load_book(root), load_variables(root))
     out = Path(out_dir).resolve() if out_dir else root / book.output_dir
     stamp = resolve_timestamp(book, timestamp)
     if resolve_renderer(renderer)[0] == "quarto":
@@ -75,19 +74,6 @@ def with_edition_date(book: Book, variables: Mapping[str, Any]) -> Book:
     if not LITERAL_DATE.match(str(edition)):
         raise RenderError(f"_variables.yml: edition.date {edition!r} is not a YYYY-MM-DD date")
     return replace(book, date=str(edition))
-
-
-def with_edition_label(book: Book) -> Book:
-    """The cover's date line: the publication (or "Utkast" and its date) and the data date.
-
-    Both come from the edition metadata file (``edition.publication``, ``edition.data_date``,
-    DESIGN.md section 8); a book without that file keeps its plain date.
-    """
-    edition = document_metadata(book).get("edition")
-    if not isinstance(edition, Mapping) or not edition.get("data_date"):
-        return book
-    parts = [str(edition[key]) for key in ("publication", "data_date") if edition.get(key)]
-    return replace(book, date_label=" · ".join(parts))
 
 
 def resolve_timestamp(book: Book, fallback: int | None = None) -> int:

@@ -12,6 +12,7 @@ Quarto reads ``_quarto.yml`` itself; nothing here changes what it renders. Aroun
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ from pathlib import Path
 from pipeline.errors import RenderError
 from pipeline.render.analysis import analyse
 from pipeline.render.book import Book
+from pipeline.render.cover import cover_of
 from pipeline.render.result import RenderResult
 from pipeline.render.scan import check_output
 from pipeline.render.staging import staging_for, swap_in
@@ -75,19 +77,27 @@ def render_quarto(book: Book, out_dir: Path, timestamp: int) -> RenderResult:
             f"{'.'.join(map(str, MINIMUM_VERSION))} or later, or use --renderer builtin"
         )
     _check_version(executable)
-    for fmt in book.formats:  # the subset check: what Quarto would render differently fails here
-        analyse(book, fmt)
+    analysed = analyse(book, "html")  # the subset check: what Quarto would render differently
+    if "typst" in book.formats:  # fails here; each format has its own conditional content
+        analyse(book, "typst")
     if book.chapters[0].path != "index.qmd":
         raise RenderError("Quarto books need index.qmd beside _quarto.yml as the first chapter")
     staging = staging_for(out_dir)
+    refs = staging.with_name(f"{staging.name}.refs.json")
+    refs.write_text(json.dumps(analysed.targets, ensure_ascii=False), encoding="utf-8")
+    cover = staging.with_name(f"{staging.name}.cover.json")  # JSON is YAML: a metadata file
+    cover_values = cover_of(analysed, timestamp).metadata()
+    cover.write_text(json.dumps(cover_values, ensure_ascii=False), encoding="utf-8")
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp)}
-    date = book.date_label or book.date  # the edition's cover line, else the ISO date
     command = [
         executable,
         "render",
         "--output-dir",
         os.path.relpath(staging, book.root),
-        *(["-M", f"date:{date}"] if date else []),
+        "-M",
+        f"book-refs:{refs}",
+        f"--metadata-file={cover}",
+        *(["-M", f"date:{book.date}"] if book.date else []),
     ]
     try:
         proc = subprocess.run(
@@ -108,6 +118,9 @@ def render_quarto(book: Book, out_dir: Path, timestamp: int) -> RenderResult:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        refs.unlink(missing_ok=True)
+        cover.unlink(missing_ok=True)
     swap_in(staging, out_dir)
     pdf = out_dir / book.pdf_name
     return RenderResult(

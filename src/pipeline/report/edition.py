@@ -48,7 +48,7 @@ def edition_metadata(
     """
     as_of, draft = published.as_of, published.draft
     shown = published.shown_date
-    status = f"{DRAFT_LABEL} {fmt_date(shown)}" if draft else f"Publisert {fmt_date(shown)}"
+    status = f"{DRAFT_LABEL} – {fmt_date(shown)}" if draft else f"Publisert {fmt_date(shown)}"
     return {
         "edition": {
             "programme_ended": programme_ended(groups, as_of),

@@ -1,6 +1,8 @@
 """Participants' voices: the free-text answers an analyst chose in ``report/sitater.yml``.
 
 The analyst names answers by id, never by person or organisation (DESIGN.md section 8).
+The texts come from ``free_text.parquet`` (the clean stage keeps the codebook's free-text
+columns apart from the analysed tables: they are confidential); only the chosen ones leave it.
 Each chosen answer becomes ``report/_generated/sitater/_<name>.md``, a block quote the
 chapters include. An id that is not in the evaluation, an empty answer, or one from a group
 with fewer than ``min_respondents`` answers is an error: a small group's answer could point
@@ -17,11 +19,13 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from pipeline.data.schemas import FREE_TEXT
 from pipeline.data.synth.comments import SYNTHETIC_TAG
 from pipeline.errors import AnalysisError
 
 QUOTES_FILE = Path("report") / "sitater.yml"
+FREE_TEXT_FILE = "free_text.parquet"
+COLUMN = "kommentar"
+"""The evaluation's free-text column (the codebook's ``export: free_text: evaluation``)."""
 FRAGMENT_DIR = "sitater"
 ATTRIBUTION = "Deltaker i sluttevalueringen"
 SYNTHETIC_ATTRIBUTION = "syntetisk svar, laget for å prøve ut produksjonsløypa"
@@ -47,36 +51,55 @@ def load_quotes(path: Path) -> list[Quote]:
     return quotes
 
 
-def answers_per_group(evaluation: pd.DataFrame, item_keys: Iterable[str]) -> pd.Series:
+def load_free_text(processed_dir: Path) -> pd.DataFrame:
+    """The clean stage's free-text table; a run without one has no text to quote."""
+    path = Path(processed_dir) / FREE_TEXT_FILE
+    if not path.is_file():
+        raise AnalysisError(f"{path} is missing: run the clean stage first (it holds the quotes)")
+    return pd.read_parquet(path)
+
+
+def comments(free_text: pd.DataFrame) -> pd.DataFrame:
+    """The evaluation's ``kommentar`` answers: ``respondent_id``, ``group_id``, ``text``."""
+    rows = free_text[(free_text["table"] == "evaluation") & (free_text["column"] == COLUMN)]
+    rows = rows[rows["text"].notna() & (rows["text"].astype(str).str.strip() != "")]
+    return rows[["respondent_id", "group_id", "text"]].reset_index(drop=True)
+
+
+def answers_per_group(
+    evaluation: pd.DataFrame, item_keys: Iterable[str], texts: pd.DataFrame
+) -> pd.Series:
     """Respondents per group who answered at least one statement or wrote a comment."""
-    columns = [*item_keys, FREE_TEXT]
-    present = [c for c in columns if c in evaluation]
-    answered = evaluation[present].notna().any(axis=1)
-    return evaluation.loc[answered].groupby("group_id").size()
+    answered = evaluation.loc[evaluation[list(item_keys)].notna().any(axis=1)]
+    who = pd.concat([answered[["group_id", "respondent_id"]], texts[["group_id", "respondent_id"]]])
+    return who.drop_duplicates().groupby("group_id").size()
 
 
 def quote_fragments(
     quotes: list[Quote],
     evaluation: pd.DataFrame,
+    free_text: pd.DataFrame,
     item_keys: Iterable[str],
     in_edition: Iterable[str],
     min_respondents: int,
     synthetic: bool,
 ) -> dict[str, str]:
     """``sitater/_<name>.md`` → its text (empty when the group is outside the edition)."""
-    counts = answers_per_group(evaluation, item_keys)
-    by_id = evaluation.set_index("respondent_id")
+    texts = comments(free_text)
+    counts = answers_per_group(evaluation, item_keys, texts)
+    answered = set(evaluation["respondent_id"]) | set(texts["respondent_id"])
+    by_id = texts.set_index("respondent_id")
     edition = set(in_edition)
     fragments = {}
     for quote in quotes:
-        if quote.answer_id not in by_id.index:
+        if quote.answer_id not in answered:
             raise AnalysisError(f"{QUOTES_FILE}: sitat {quote.name!r}: no answer {quote.answer_id}")
-        row = by_id.loc[quote.answer_id]
-        text = row.get(FREE_TEXT)
-        if text is None or pd.isna(text) or not str(text).strip():
+        if quote.answer_id not in by_id.index:
             raise AnalysisError(
                 f"{QUOTES_FILE}: sitat {quote.name!r}: answer {quote.answer_id} has no free text"
             )
+        row = by_id.loc[quote.answer_id]
+        text = str(row["text"])
         group = str(row["group_id"])
         if int(counts.get(group, 0)) < min_respondents:
             answers = int(counts.get(group, 0))

@@ -24,7 +24,7 @@ from pipeline.report import tables
 from pipeline.report.edition import edition_metadata, edition_yaml
 from pipeline.report.effect_model import effect_model_markdown
 from pipeline.report.publication import edition, edition_variables
-from pipeline.report.quotes import load_quotes, quote_fragments
+from pipeline.report.quotes import load_free_text, load_quotes, quote_fragments
 from pipeline.report.variables import build_variables, variables_yaml
 from pipeline.stats import effect, evaluation, facts, selection
 from pipeline.stats.inputs import Processed, load_processed
@@ -178,6 +178,7 @@ def generated_files(
 
 
 def edition_files(
+    processed_dir: Path,
     data: Processed,
     params: StatsParams,
     codebook: Codebook,
@@ -191,6 +192,7 @@ def edition_files(
         files |= quote_fragments(
             load_quotes(quotes_file),
             data.evaluation,
+            load_free_text(processed_dir),
             codebook.item_keys,
             selection.ended_groups(data.groups, params)["group_id"],
             params.min_respondents,
@@ -223,7 +225,7 @@ def run_statistics(
     texts = {Path(results_dir) / name: text for name, text in result_files(results).items()}
     generated = generated_files(results, data.validation, codebook, programme)
     synthetic = bool(results.summary.get("synthetic"))
-    generated |= edition_files(data, params, codebook, synthetic, quotes_file)
+    generated |= edition_files(Path(processed_dir), data, params, codebook, synthetic, quotes_file)
     texts |= {Path(generated_dir) / name: text for name, text in generated.items()}
     for path, text in sorted(texts.items()):
         write_text(path, text)
