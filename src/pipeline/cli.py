@@ -20,14 +20,18 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from pipeline.data.crypt import readable_raw
+    from pipeline.data.crypt import encrypted_cohorts, readable_raw
     from pipeline.data.guard import tracked_leaks
     from pipeline.data.validate import validate_raw
 
     raw_dir = Path(args.raw_dir)
     for leak in tracked_leaks(raw_dir):
         print(f"warning: {leak}", file=sys.stderr)
-    raw = validate_raw(readable_raw(raw_dir))
+    if encrypted_cohorts(raw_dir):  # decrypting replaces data/decrypted: not under a build
+        with _project_lock():
+            raw = validate_raw(readable_raw(raw_dir))
+    else:
+        raw = validate_raw(raw_dir)
     print(raw.summary())
     for note in raw.notes:
         print(f"  note: {note}")
@@ -42,18 +46,18 @@ def _run(args: argparse.Namespace) -> int:
     if unknown:
         raise PipelineError(f"no notebook declares the parameter(s) {', '.join(unknown)}")
     names = [args.stage] if args.stage else list(STAGE_NAMES)
-    raw = Path(args.raw)
-    if "clean" in names:  # the one stage that reads data/raw; it fails here, before writing
-        from pipeline.data.crypt import readable_raw
-
-        raw = readable_raw(raw)
-    base = {
-        "raw_dir": str(raw.resolve()),
-        "processed_dir": str(Path(args.processed).resolve()),
-        "generated_dir": str(PATHS.generated),
-    }
-    # papermill's cell progress bar helps on a terminal and clutters CI logs.
     with _project_lock():
+        raw = Path(args.raw)
+        if "clean" in names:  # the one stage that reads data/raw; it fails here, before writing
+            from pipeline.data.crypt import readable_raw
+
+            raw = readable_raw(raw)
+        base = {
+            "raw_dir": str(raw.resolve()),
+            "processed_dir": str(Path(args.processed).resolve()),
+            "generated_dir": str(PATHS.generated),
+        }
+        # papermill's cell progress bar helps on a terminal and clutters CI logs.
         run_stages(names, base, extra, progress=sys.stderr.isatty() and not args.quiet)
     return 0
 
@@ -124,7 +128,8 @@ def _decrypt(args: argparse.Namespace) -> int:
     if not cohorts:
         print(f"{raw_dir} holds no encrypted cohort; nothing to decrypt")
         return 0
-    work = readable_raw(raw_dir)
+    with _project_lock():
+        work = readable_raw(raw_dir)
     names = ", ".join(c.name for c in cohorts)
     print(f"decrypted {names} into {work} (git-ignored; the build reads it)")
     return 0

@@ -183,3 +183,28 @@ def test_recipients_are_required_to_encrypt(raw: Path, tmp_path: Path) -> None:
     bad.write_text("not a key\n", encoding="utf-8")
     with pytest.raises(PipelineError, match="not an age public key"):
         load_recipients(bad)
+
+
+def test_validate_and_decrypt_commands_read_an_encrypted_cohort(
+    raw_tree, key: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from pipeline.cli import main
+
+    private, recipients = key
+    (raw_tree.root / "kull-01" / MARKER).unlink()  # kull 1 is real data now
+    encrypt_cohort(raw_tree.root / "kull-01", load_recipients(recipients))
+    monkeypatch.setenv(crypt.KEY_FILE_ENV, str(private))
+
+    assert main(["validate", str(raw_tree.root)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("OK: 2 cohorts, 3 groups")
+    assert "(synthetic data: kull 0; real: kull 1)" in out
+    assert main(["decrypt", str(raw_tree.root)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("decrypted kull-01 into ") and "(git-ignored; the build reads it)" in out
+
+    monkeypatch.delenv(crypt.KEY_FILE_ENV)
+    assert main(["validate", str(raw_tree.root)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: the raw data hold encrypted cohorts and no key was found")
+    assert err.count("\n") == 1

@@ -145,3 +145,50 @@ def test_validate_warns_about_a_tracked_real_cohort(
     assert len(warnings) == 1
     assert warnings[0].startswith("warning: data/raw/kull-01: a real cohort in the clear")
     assert "(synthetic data: kull 0; real: kull 1)" in captured.out
+
+
+def test_the_decrypted_working_folder_is_git_ignored() -> None:
+    done = subprocess.run(
+        ["git", "check-ignore", "-q", "data/decrypted/kull-17/members.csv"],
+        cwd=PATHS.root,
+        check=False,
+    )
+    assert done.returncode == 0
+
+
+def test_guard_checks_the_files_of_a_folder_without_git(tmp_path: Path) -> None:
+    """An unpacked archive has no index: CI's first step then checks what would be built."""
+    shutil.copytree(PATHS.root / "src", tmp_path / "src")
+    (tmp_path / "data/raw/kull-17").mkdir(parents=True)
+    (tmp_path / "data/raw/kull-17/members.csv").write_bytes(MEMBERS)
+    done = subprocess.run(
+        ["python3", "-m", "pipeline.data.guard"],
+        cwd=tmp_path,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(tmp_path / "src"),
+            "GIT_CEILING_DIRECTORIES": str(tmp_path.parent),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("refused: data/raw/kull-17: a real cohort in the clear")
+    assert "nothing is built from it" in done.stderr
+
+
+def test_ci_learns_whether_every_cohort_is_synthetic(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workflow uploads executed notebooks only when ``all_synthetic`` is true."""
+    from pipeline.data.guard import main as guard
+
+    output = tmp_path / "github_output"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(output))
+    monkeypatch.chdir(repo)
+    assert guard(["--github-output"]) == 0
+    (repo / "data/raw/kull-17").mkdir()
+    (repo / "data/raw/kull-17/members.csv.age").write_bytes(b"age-encryption.org/v1\n-> X")
+    assert guard(["--github-output"]) == 0
+    assert output.read_text(encoding="utf-8") == "all_synthetic=true\nall_synthetic=false\n"

@@ -95,3 +95,10 @@ def test_edition_command_for_the_workflow(tmp_path, capsys: pytest.CaptureFixtur
     assert capsys.readouterr().out == "as_of=2020-06-30\npublish=false\n"
     assert main(["edition", *at, "--as-of", "2019-06-30"]) == 0
     assert capsys.readouterr().out == "2019-06-30: published 2019-09-02 (report/publisering.yml)\n"
+
+
+def test_a_draft_without_source_date_epoch_does_not_follow_the_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert edition(dt.date(2020, 6, 30), {}).shown_date == dt.date(1970, 1, 1)

@@ -235,6 +235,17 @@ def test_yaml_round_trip_keeps_unicode(summary, effect_table, change_counts, ite
     assert variables["programme"] == {"gatherings": "4"}
 
 
+def test_the_banner_follows_the_markers(summary, effect_table, change_counts, items):
+    """A report of real data carries no synthetic banner; a mix keeps it, spelt out."""
+    from pipeline.render.analysis import _synthetic_notice
+
+    summary |= {"synthetic": False, "synthetic_cohorts": [], "real_cohorts": [17]}
+    assert _synthetic_notice(_variables(summary, effect_table, change_counts, items)) is None
+    summary |= {"synthetic": True, "synthetic_cohorts": [0, 1], "real_cohorts": [17]}
+    notice = _synthetic_notice(_variables(summary, effect_table, change_counts, items))
+    assert notice is not None and notice.startswith("Datagrunnlaget i denne utgaven er blandet")
+
+
 def test_a_future_data_date_is_stated_on_the_edition(summary, effect_table, change_counts, items):
     plain = _variables(summary, effect_table, change_counts, items)["edition"]
     summary["parameters"]["as_of_future"] = True

@@ -3,7 +3,7 @@
 The synthetic generator is calibrated to ``data/reference/published.yaml``; this test
 checks the whole chain (clean → statistics) against it at ``as_of = 2019-06-30`` within
 the tolerances the rounding of the published tables and the sampling allow.
-It runs when the shipped raw data (``data/raw/kull-00`` with ``SYNTHETIC``) and
+It runs when the shipped raw data (``data/raw/kull-00``, synthetic by its marker) and
 ``pipeline.data.clean.clean`` exist, or when ``data/processed`` holds synthetic data.
 """
 
@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from pipeline.data.codebook import load_codebook
+from pipeline.data.marker import is_synthetic_cohort
 from pipeline.paths import PATHS
 from pipeline.report.numbers import fmt_number
 from pipeline.stats.inputs import load_processed
@@ -28,7 +29,7 @@ AS_OF = dt.date(2019, 6, 30)
 
 
 def _shipped_raw() -> bool:
-    return (PATHS.raw / "kull-00").is_dir() and (PATHS.raw / "SYNTHETIC").exists()
+    return (PATHS.raw / "kull-00").is_dir() and is_synthetic_cohort(PATHS.raw / "kull-00")
 
 
 def _synthetic_processed() -> bool:

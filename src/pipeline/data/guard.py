@@ -115,6 +115,17 @@ def index_files(root: Path, *prefixes: str) -> dict[str, bytes]:
     return files
 
 
+def working_files(root: Path, *prefixes: str) -> dict[str, bytes]:
+    """Path → content of the files under ``prefixes`` on disk (for a folder without git)."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for prefix in prefixes
+        if (root / prefix).is_dir()
+        for path in sorted((root / prefix).rglob("*"))
+        if path.is_file()
+    }
+
+
 def staged_paths(root: Path) -> set[str]:
     """Paths the next commit adds, changes or removes."""
     out = _git(root, "diff", "--cached", "--name-only", "-z", "--no-renames")
@@ -173,17 +184,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     root = repository_root(Path.cwd())
-    if root is None:
-        print("guard: not inside a git work tree", file=sys.stderr)
-        return 2
-    leaks = check_repository(root, staged_only=args.staged)
+    if root is None:  # a copy without git (an unpacked archive): what would be built counts
+        root = Path.cwd()
+        leaks = find_leaks(working_files(root, RAW, DECRYPTED))
+    else:
+        leaks = check_repository(root, staged_only=args.staged)
     for leak in leaks:
         print(f"refused: {leak}", file=sys.stderr)
     if leaks:
-        what = "this commit" if args.staged else "the repository"
+        what = "this commit is refused" if args.staged else "nothing is built from it"
         print(
-            f"{len(leaks)} path(s) would put personal data in git history; {what} is refused. "
-            "Unstage them (git rm --cached FILE) and see the README, 'Virkelige data'.",
+            f"{len(leaks)} path(s) would put personal data in git history; {what}. "
+            "Unstage them (git rm --cached FILE); see the README, 'Real data, end to end'.",
             file=sys.stderr,
         )
         return 1

@@ -29,9 +29,9 @@ class Cohort:
     number: int
     folder: Path
     files: dict[str, Path]
-    synthetic: bool = False
     ignored: tuple[str, ...] = ()
     """Files a spreadsheet program or the OS left behind, skipped with a note."""
+    synthetic: bool = False
 
 
 def display_base(raw_dir: Path) -> Path:
@@ -75,9 +75,7 @@ def find_cohorts(raw_dir: Path, tables: Collection[str]) -> tuple[list[Cohort], 
         if match and entry.is_dir():
             files, ignored, found = _table_files(entry, base / entry.name, tables)
             synthetic = is_synthetic_cohort(entry)
-            cohorts.append(
-                Cohort(int(match.group(1)), entry, files, synthetic=synthetic, ignored=ignored)
-            )
+            cohorts.append(Cohort(int(match.group(1)), entry, files, ignored, synthetic))
             problems += found
         elif LOOKS_LIKE_COHORT.match(entry.name):
             rule = "not a cohort folder: name cohort folders kull-NN (two digits, e.g. kull-03)"

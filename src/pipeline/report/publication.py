@@ -87,11 +87,10 @@ def load_record(path: Path = RECORD) -> dict[dt.date, dt.date]:
 
 
 def source_date() -> dt.date:
-    """The date of ``SOURCE_DATE_EPOCH`` (make sets it to the newest input's commit time)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        return dt.datetime.now(dt.UTC).date()  # a build outside make: no fixed clock to honour
-    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    """The date of ``SOURCE_DATE_EPOCH`` (the build sets it to the newest input's commit
+    time); without it 1 January 1970, so a draft's date never follows the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return dt.datetime.fromtimestamp(int(epoch) if epoch.isdigit() else 0, dt.UTC).date()
 
 
 def edition(as_of: dt.date, record: Mapping[dt.date, dt.date] | None = None) -> Edition:
