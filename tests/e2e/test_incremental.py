@@ -101,9 +101,7 @@ def test_editing_prose_reruns_only_the_render(latest: Build) -> None:
     assert done.returncode == 0, log[-3000:]
     assert "rendered" in log
     assert "[clean]" not in log and "[statistics]" not in log
-    assert "Et nytt avsnitt." in (latest.root / CHAPTER_2).read_text(
-        encoding="utf-8"
-    )
+    assert "Et nytt avsnitt." in (latest.root / CHAPTER_2).read_text(encoding="utf-8")
 
 
 def test_ctrl_c_during_the_render_keeps_the_previous_book(latest: Build, tmp_path: Path) -> None:
