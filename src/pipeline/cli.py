@@ -46,6 +46,8 @@ def _run(args: argparse.Namespace) -> int:
     if unknown:
         raise PipelineError(f"no notebook declares the parameter(s) {', '.join(unknown)}")
     names = [args.stage] if args.stage else list(STAGE_NAMES)
+    from pipeline.build.incremental import forget
+
     with _project_lock():
         raw = Path(args.raw)
         if "clean" in names:  # the one stage that reads data/raw; it fails here, before writing
@@ -57,6 +59,7 @@ def _run(args: argparse.Namespace) -> int:
             "processed_dir": str(Path(args.processed).resolve()),
             "generated_dir": str(PATHS.generated),
         }
+        forget(PATHS, names[0])
         # papermill's cell progress bar helps on a terminal and clutters CI logs.
         run_stages(names, base, extra, progress=sys.stderr.isatty() and not args.quiet)
     return 0
@@ -72,11 +75,12 @@ def _project_lock() -> AbstractContextManager[None]:
 def _render(args: argparse.Namespace) -> int:
     import os
 
-    from pipeline.build.incremental import default_epoch
+    from pipeline.build.incremental import default_epoch, forget
     from pipeline.render import render
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", default_epoch(PATHS.root))
     with _project_lock():
+        forget(PATHS, "render")
         result = render(PATHS.root, renderer=args.renderer)
     print(result)
     return 0

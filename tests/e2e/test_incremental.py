@@ -26,8 +26,8 @@ from tests.conftest import Build, make
 LATEST = "AS_OF=2022-06-30"
 ARGS = ("report", LATEST, "RENDERER=builtin")
 PAGES = 11  # Sammendrag, five chapters, Kilder, four appendices
+CHAPTER = "_book/report/02-toppledergrupper.html"
 DEBRIS = ("._book.old", "._book.rendering", "build/staging", "data/.processed.old")
-CHAPTER_2 = "_book/report/02-toppledergrupper.html"  # where Quarto writes the page, too
 OLD = time.mktime((2001, 1, 1, 0, 0, 0, 0, 0, -1))
 
 
@@ -101,7 +101,7 @@ def test_editing_prose_reruns_only_the_render(latest: Build) -> None:
     assert done.returncode == 0, log[-3000:]
     assert "rendered" in log
     assert "[clean]" not in log and "[statistics]" not in log
-    assert "Et nytt avsnitt." in (latest.root / CHAPTER_2).read_text(encoding="utf-8")
+    assert "Et nytt avsnitt." in (latest.root / CHAPTER).read_text(encoding="utf-8")
 
 
 def test_ctrl_c_during_the_render_keeps_the_previous_book(latest: Build, tmp_path: Path) -> None:
@@ -139,7 +139,7 @@ def test_a_concurrent_second_build_waits_and_both_succeed(latest: Build, tmp_pat
     assert "waiting for the build already running in" in logs[1]
     assert "report is up to date" in logs[1]
     _complete(latest.root)
-    html = (latest.root / CHAPTER_2).read_text(encoding="utf-8")
+    html = (latest.root / CHAPTER).read_text(encoding="utf-8")
     assert "Et avsnitt som aldri blir ferdig." in html
 
 
@@ -153,7 +153,7 @@ def test_a_cp_a_copy_builds_into_itself(latest: Build, tmp_path: Path) -> None:
     log = (tmp_path / "copy.log").read_text(encoding="utf-8")
     assert proc.returncode == 0, log[-3000:]
     assert "rendered" in log and "[clean]" not in log
-    assert "Bare i kopien." in (copy / CHAPTER_2).read_text("utf-8")
+    assert "Bare i kopien." in (copy / CHAPTER).read_text("utf-8")
     assert _tree(latest.root) == original
 
 
