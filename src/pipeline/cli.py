@@ -89,10 +89,13 @@ def _render(args: argparse.Namespace) -> int:
 def _provenance(args: argparse.Namespace) -> int:
     from pipeline.atomic import write_text
     from pipeline.build.manifest import provenance, provenance_markdown
+    from pipeline.report.record import RECORD_FILE, record_paragraph
 
     target = PATHS.generated / "_proveniens.md"
-    write_text(target, provenance_markdown(provenance()))
-    print(f"wrote {target.relative_to(PATHS.root)}")
+    prov = provenance()
+    write_text(target, provenance_markdown(prov))
+    write_text(PATHS.generated / RECORD_FILE, record_paragraph(prov))
+    print(f"wrote {target.relative_to(PATHS.root)} and {RECORD_FILE}")
     return 0
 
 

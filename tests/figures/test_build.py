@@ -30,6 +30,7 @@ FINDINGS = {
     "endring_faktorer": ["«Kontinuerlig gruppelæring» og «Riktige saker» (29 av 31)", "(16 av 31)"],
     "gtei_endring": ["27 grupper gikk opp", "var 19 økninger og 1 nedganger reliable"],
     "utviklingsomrader": ["«Riktige saker» (25 av 31)", "endret seg gjennomgående mer", "r = 0,"],
+    "effect_modell": ["Forutsetninger: Klart formål, Riktige saker", "Resultater:"],
 }
 
 

@@ -192,8 +192,7 @@ def test_navigation(rendered: RenderResult, site: dict[str, Page]) -> None:
     html = html_of(rendered, "metode")
     assert (
         '<a href="../kapitler/metode.html" aria-current="page">'
-        '<span class="chapter-number">2</span> Metode'
-        in html
+        '<span class="chapter-number">2</span> Metode' in html
     )
     assert re.search(r'<p class="sidebar-group" id="nav-group-\d">Vedlegg</p>', html)
     assert re.search(r'<p class="sidebar-group" id="nav-group-\d">Del I: Grunnlaget</p>', html)

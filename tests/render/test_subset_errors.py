@@ -40,7 +40,7 @@ CASES = {
     ),
     "quarto div class": ("::: {.column-margin}\nTekst.\n:::", "a div class .column-margin"),
     "cross-reference id on a div": ("::: {#fig-boks}\nTekst.\n:::", "id #fig-boks on a div"),
-    "quarto span class": ("[tekst]{.content-hidden}", "a span class .content-hidden"),
+    "quarto span class": ("[tekst]{.column-margin}", "a span class .column-margin"),
     "unknown cross-reference": ("Se @fig-finnes-ikke.", "@fig-finnes-ikke points to no"),
     "citation": ("Som @smith2020 viser.", "citation @smith2020 is not supported"),
     "figure id without caption": (f"![]({FIGURE}){{#fig-uten}}", "#fig-uten needs a caption"),

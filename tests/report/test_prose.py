@@ -28,6 +28,7 @@ HIDDEN = (
     re.compile(r"^:::.*$", re.M),  # div fences with their attributes
     re.compile(r"`[^`]*`"),  # code
     re.compile(r"\]\([^)]*\)"),  # link targets
+    re.compile(r"@[\w-]+"),  # citation keys and cross-references (@bang2010, @fig-x)
 )
 
 
@@ -51,6 +52,7 @@ def typed_numbers(text: str) -> list[str]:
         ("Programmet startet i 2016 og endte i 2021.", []),
         ("1. **Vær enige om formålet.**", []),
         ("## Metode {#sec-metode-2}", []),
+        ("Se [@bang2010, s. 12] og @fig-x.", ["12"]),
     ],
 )
 def test_typed_number_scanner(text: str, expected: list[str]) -> None:

@@ -188,9 +188,9 @@ def test_followup_sentence_cases() -> None:
     assert "Ingen ledergruppe" in followup_sentence({"groups": 0}, 0.95)
     few = {"groups": 1, "shown": False, "min_groups": 5, "gtei_t2": 5.5, "gtei_t3": 5.61}
     one = followup_sentence(few, 0.95)
-    assert one.startswith("Så langt har én ledergruppe svart")
+    assert one.startswith("I datagrunnlaget har én ledergruppe svart")
     # below the minimum: the count and the minimum, never the means
-    assert "minst 5 grupper" in one and "5,50" not in one and "5,61" not in one
+    assert "minst fem grupper" in one and "5,50" not in one and "5,61" not in one
     shown = {
         "groups": 6,
         "gtei_groups": 6,
@@ -203,7 +203,7 @@ def test_followup_sentence_cases() -> None:
         "ci_high": 0.05,
     }
     six = followup_sentence(shown, 0.95)
-    assert six.startswith("Så langt har 6 ledergrupper svart")
+    assert six.startswith("I datagrunnlaget har seks ledergrupper svart")
     assert "5,56" in six and "5,46" in six and "−0,10" in six
     assert f"95{NBSP}% KI −0,25 til 0,05" in six
 
@@ -250,6 +250,17 @@ def test_yaml_round_trip_keeps_unicode(summary, effect_table, change_counts, ite
     assert NBSP in text and "\\u" not in text  # real characters, not escapes
     assert text == variables_yaml(variables)
     assert variables["programme"] == {"gatherings": "4"}
+
+
+def test_the_banner_follows_the_markers(summary, effect_table, change_counts, items):
+    """A report of real data carries no synthetic banner; a mix keeps it, spelt out."""
+    from pipeline.render.analysis import _synthetic_notice
+
+    summary |= {"synthetic": False, "synthetic_cohorts": [], "real_cohorts": [17]}
+    assert _synthetic_notice(_variables(summary, effect_table, change_counts, items)) is None
+    summary |= {"synthetic": True, "synthetic_cohorts": [0, 1], "real_cohorts": [17]}
+    notice = _synthetic_notice(_variables(summary, effect_table, change_counts, items))
+    assert notice is not None and notice.startswith("Datagrunnlaget i denne utgaven er blandet")
 
 
 def test_second_round_variables(summary, effect_table, change_counts, items, codebook):
@@ -301,17 +312,6 @@ def test_second_round_variables(summary, effect_table, change_counts, items, cod
                 assert not str(key).isdigit(), (section, key)
                 if isinstance(value, dict):
                     stack.append(value)
-
-
-def test_the_banner_follows_the_markers(summary, effect_table, change_counts, items):
-    """A report of real data carries no synthetic banner; a mix keeps it, spelt out."""
-    from pipeline.render.analysis import _synthetic_notice
-
-    summary |= {"synthetic": False, "synthetic_cohorts": [], "real_cohorts": [17]}
-    assert _synthetic_notice(_variables(summary, effect_table, change_counts, items)) is None
-    summary |= {"synthetic": True, "synthetic_cohorts": [0, 1], "real_cohorts": [17]}
-    notice = _synthetic_notice(_variables(summary, effect_table, change_counts, items))
-    assert notice is not None and notice.startswith("Datagrunnlaget i denne utgaven er blandet")
 
 
 def test_a_future_data_date_is_stated_on_the_edition(summary, effect_table, change_counts, items):

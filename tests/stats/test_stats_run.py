@@ -40,6 +40,7 @@ GENERATED = [
     "tables/_evaluering.md",
     "tables/_deltakere.md",
     "tables/_inndata.md",
+    "_edition.yml",
 ]
 
 

@@ -216,9 +216,12 @@ def _render_and_record(paths: Paths, request: BuildRequest, say: Callable[[str],
     """Provenance fragment, render and manifest, with the previous book back on failure."""
     from pipeline.build.manifest import provenance, provenance_markdown, write_manifest
     from pipeline.render import render
+    from pipeline.report.record import RECORD_FILE, record_paragraph
 
     with previous_book_kept(paths):
-        write_text(paths.generated / "_proveniens.md", provenance_markdown(provenance(paths)))
+        prov = provenance(paths)
+        write_text(paths.generated / "_proveniens.md", provenance_markdown(prov))
+        write_text(paths.generated / RECORD_FILE, record_paragraph(prov))
         say(str(render(paths.root, renderer=request.renderer)))
         lines = write_manifest(paths, baseline=request.baseline)
         say("Endringer siden forrige bygg:")

@@ -23,9 +23,7 @@ from pipeline.errors import PipelineError
 VALIDATION_FILE = "validation.json"
 FREE_TEXT_FILE = "free_text.parquet"
 """The free-text answers (``kommentar``): confidential, read only by an analyst's selection."""
-OUTPUTS = frozenset(
-    {f"{name}.parquet" for name in TABLE_NAMES} | {VALIDATION_FILE, FREE_TEXT_FILE}
-)
+OUTPUTS = frozenset({f"{name}.parquet" for name in TABLE_NAMES} | {VALIDATION_FILE, FREE_TEXT_FILE})
 """The entries of the processed folder that this stage owns; later stages own the rest."""
 
 

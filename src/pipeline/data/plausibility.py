@@ -58,9 +58,7 @@ def start_dates(groups: pd.DataFrame) -> dict[str, dt.date]:
     if not {"group_id", "start_date"} <= set(groups.columns):
         return {}
     dates = pd.to_datetime(groups["start_date"], format="%Y-%m-%d", errors="coerce")
-    return {
-        str(g): d.date() for g, d in zip(groups["group_id"], dates, strict=True) if pd.notna(d)
-    }
+    return {str(g): d.date() for g, d in zip(groups["group_id"], dates, strict=True) if pd.notna(d)}
 
 
 def later_waves_before_start(

@@ -229,9 +229,7 @@ def _cross_file_problems(sources: list[_Source]) -> list[Problem]:
         problems += _claim_group_ids(source, owners)
     # A groups file without rows or without its group_id column has its own problem; the
     # rows of the other files would only repeat it as "not in any groups file".
-    readable = {
-        s.cohort for s in groups if not s.text.frame.empty and "group_id" in s.text.frame
-    }
+    readable = {s.cohort for s in groups if not s.text.frame.empty and "group_id" in s.text.frame}
     for source in sources:
         if source.table != "groups" and source.cohort in readable:
             problems += _reference_problems(source, owners)

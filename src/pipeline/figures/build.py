@@ -21,6 +21,7 @@ from pipeline.figures.effect import (
 from pipeline.figures.evaluation import evaluation_figure
 from pipeline.figures.facts import facts_figure
 from pipeline.figures.inputs import Results, load_results
+from pipeline.figures.model import model_figure
 from pipeline.figures.save import figure_files, index_bytes, write_all
 from pipeline.figures.style import house_style
 from pipeline.figures.timeline import timeline_figure
@@ -60,6 +61,7 @@ def draw_all(results: Results, programme: Programme, codebook: Codebook) -> list
             float(summary.get("parameters", {}).get("clear_change_z", DEFAULT_CLEAR_Z)),
         ),
         dev_area_figure(results.factors, summary["correlation"]),
+        model_figure(codebook),
     ]
     return built
 

@@ -18,6 +18,7 @@ FIGURE_IDS: dict[str, str] = {
     "endring_faktorer": "fig-endring-faktorer",
     "gtei_endring": "fig-gtei-endring",
     "utviklingsomrader": "fig-utviklingsomrader",
+    "effect_modell": "fig-effect-modell",
 }
 """Figure name (file stem) → Quarto id, in the order the report shows them."""
 

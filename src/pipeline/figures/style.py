@@ -40,16 +40,21 @@ CM = 1 / 2.54
 TEXT_WIDTH_CM = 16.0
 """A4 text width of the report; every figure is this wide so its fonts print at true size."""
 
-FONT_SIZE = 8.5
-SMALL_FONT_SIZE = 7.5
+FONT_SIZE = 9.0
+SMALL_FONT_SIZE = 8.0
+
+FIGURE_FONT = "STIXGeneral"
+"""A serif shipped with matplotlib (so every machine draws the same glyphs), close in
+colour and proportions to the report's Libertinus Serif: figures and text read as one
+family in print (issue 14), where the earlier DejaVu Sans stood out."""
 
 SVG_HASH_SALT = "konstruktiv-uro"
 PNG_DPI = 300
 
 _RC: dict[str, Any] = {
     **sns.axes_style("ticks"),
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
+    "font.family": "serif",
+    "font.serif": [FIGURE_FONT],
     "font.size": FONT_SIZE,
     "axes.labelsize": FONT_SIZE,
     "axes.titlesize": FONT_SIZE + 0.5,

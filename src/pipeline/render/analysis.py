@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import RenderError
+from pipeline.render.apparatus import apply_apparatus
 from pipeline.render.book import Book, Chapter
 from pipeline.render.pandoc import (
     Ast,
@@ -75,8 +76,11 @@ class AnalysedBook:
     """id → ``{ref, number, numbered, file}``: what ``@id`` says and where it points."""
 
 
-def analyse(book: Book) -> AnalysedBook:
-    """Expand, parse, number and check the whole book; raise RenderError listing every problem."""
+def analyse(book: Book, fmt: str = "html") -> AnalysedBook:
+    """Expand, parse, number and check the whole book as ``fmt`` ("html" or "typst") sees it.
+
+    Raises RenderError listing every problem.
+    """
     variables = load_variables(book.root)
     reader = SourceReader(book, variables)
     sources = [reader.read(chapter) for chapter in book.chapters]
@@ -91,7 +95,8 @@ def analyse(book: Book) -> AnalysedBook:
     blocks = [_chapter_div(source, ast) for source, ast in zip(sources, parsed, strict=True)]
     api = parsed[0]["pandoc-api-version"]
     meta = {"book-config": meta_string(json.dumps(config, ensure_ascii=False))}
-    numbered = json.loads(apply_filter(document(api, meta, blocks), "book", "json"))
+    prepared = apply_apparatus(document(api, meta, blocks), book, fmt)
+    numbered = json.loads(apply_filter(prepared, "book", "json"))
     data = json.loads(numbered["meta"].pop("book-data")["c"])
     for name in book.filters:  # the project's own filters, as Quarto runs them
         numbered = json.loads(run_filter_file(numbered, book.root / name))

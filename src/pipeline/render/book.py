@@ -2,7 +2,7 @@
 
 Only the keys of the subset in QUARTO-SUBSET.md are interpreted. Keys that would make real
 Quarto produce something the built-in renderer cannot (``embed-resources``, Lua ``filters``,
-``bibliography`` …) are refused here with their line in ``_quarto.yml``, so that the two
+``jupyter`` …) are refused here with their line in ``_quarto.yml``, so that the two
 renderers cannot drift apart silently.
 """
 
@@ -58,7 +58,6 @@ FORBIDDEN_KEYS = {
     "embed-resources": "embed-resources breaks Quarto book renders (quarto-cli#11206)",
     "self-contained": "self-contained is the deprecated spelling of embed-resources",
     "shortcodes": "custom shortcodes would run under Quarto only",
-    "bibliography": "citations are not in the supported subset",
     "jupyter": "executable code is not in the supported subset",
 }
 
@@ -121,6 +120,8 @@ class Book:
     typst_options: Mapping[str, Any]
     metadata: Mapping[str, Any]
     index_metadata: Mapping[str, Any]
+    downloads: tuple[str, ...] = ()
+    """``book: downloads:`` (``pdf``): the site links the book's other formats."""
     filters: tuple[str, ...] = ()
     """The project's Lua filters (``filters:``, paths from the root): Quarto runs them, and
     the built-in renderer runs them too, in order, on the numbered book."""
@@ -172,6 +173,7 @@ def load_book(root: Path) -> Book:
         typst_options=formats.get("typst", {}),
         metadata={k: v for k, v in config.items() if k not in PROJECT_KEYS},
         index_metadata=_index_metadata(config, book),
+        downloads=tuple(str(d) for d in book.get("downloads") or ()),
         filters=_filters(config, text, root),
     )
 

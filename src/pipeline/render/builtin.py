@@ -28,13 +28,12 @@ def builtin_version() -> str:
 
 def render_builtin(book: Book, out_dir: Path, timestamp: int) -> RenderResult:
     """Render into a staging folder, check it, and swap it in (a failure keeps the last book)."""
-    analysed = analyse(book)
     staging = staging_for(out_dir)
     staging.mkdir()
     try:
-        pages = write_site(analysed, staging) if "html" in book.formats else []
+        pages = write_site(analyse(book, "html"), staging) if "html" in book.formats else []
         pdf = (
-            write_pdf(analysed, staging / book.pdf_name, timestamp)
+            write_pdf(analyse(book, "typst"), staging / book.pdf_name, timestamp)
             if "typst" in book.formats
             else None
         )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pipeline.render.analysis import SYNTHETIC_LABEL, AnalysedBook
+from pipeline.render.apparatus import document_metadata
 from pipeline.render.book import NORWEGIAN_MONTHS
 
 
@@ -39,10 +40,14 @@ def norwegian_date(timestamp: int) -> str:
 
 
 def cover_of(analysed: AnalysedBook, timestamp: int) -> Cover:
-    """The draft cover (no publication record yet): "Utkast – <date of the build>"."""
+    """The status line comes from the edition metadata (``edition.publication``, which the
+    statistics stage takes from the publication record); without it the edition is a
+    draft: "Utkast – <date of the build>"."""
     book = analysed.book
+    edition = document_metadata(book).get("edition")
+    published = edition.get("publication") if isinstance(edition, dict) else None
     return Cover(
-        status=f"Utkast – {norwegian_date(timestamp)}",
+        status=str(published) if published else f"Utkast – {norwegian_date(timestamp)}",
         data_date=f"Datagrunnlag per {book.date_text}" if book.date else None,
         marking=analysed.synthetic_notice,
     )

@@ -15,6 +15,8 @@ from pathlib import Path
 from string import Template
 
 from pipeline.render.analysis import AnalysedBook, Page, Section
+from pipeline.render.apparatus import document_metadata
+from pipeline.render.book import Book
 from pipeline.render.pandoc import apply_filter, document, meta_string
 
 ASSETS = Path(__file__).parent / "assets"
@@ -30,6 +32,7 @@ UI = {
     "previous": "Forrige",
     "next": "Neste",
     "marking": "Syntetiske data",
+    "download_pdf": "Last ned PDF",
 }
 """The site's own words (not the report's): Norwegian bokmål, like the report."""
 
@@ -135,7 +138,7 @@ def _intro(analysed: AnalysedBook) -> str:
     lines = [f'<p class="book-title">{escape(book.title)}</p>']
     if book.subtitle:
         lines.append(f'<p class="book-subtitle">{escape(book.subtitle)}</p>')
-    meta = " · ".join(escape(part) for part in (who, book.date_text) if part)
+    meta = " · ".join(escape(part) for part in (who, _dates(book)) if part)
     if meta:
         lines.append(f'<p class="book-meta">{meta}</p>')
     return '<div class="book-intro">\n' + "\n".join(lines) + "\n</div>"
@@ -176,6 +179,10 @@ def _sidebar(analysed: AnalysedBook, current: Page, root: str) -> str:
             )
         else:
             parts.append(f"<ul>\n{items}\n</ul>")
+    if "pdf" in analysed.book.downloads and "typst" in analysed.book.formats:
+        name = escape(analysed.book.pdf_name)
+        label = escape(UI["download_pdf"])
+        parts.append(f'<p class="sidebar-download"><a href="{root}{name}" download>{label}</a></p>')
     return "\n".join(parts)
 
 
@@ -236,5 +243,17 @@ def _toc_list(nodes: list[TocNode]) -> str:
 def _footer(analysed: AnalysedBook) -> str:
     book = analysed.book
     who = book.publisher or ", ".join(book.authors)
-    parts = [escape(part) for part in (who, book.date_text) if part]
+    parts = [escape(part) for part in (who, _dates(book)) if part]
     return " · ".join(parts)
+
+
+def _dates(book: Book) -> str:
+    """Both dates of the edition (publication or draft, and data date), as on the cover.
+
+    A lone data date would read as a publication date (issue 14); a book without edition
+    metadata keeps its plain date.
+    """
+    edition = document_metadata(book).get("edition")
+    if not isinstance(edition, dict) or not edition.get("data_date"):
+        return book.date_text
+    return " · ".join(str(edition[key]) for key in ("publication", "data_date") if edition.get(key))

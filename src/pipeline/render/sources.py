@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from pipeline.render.apparatus import files_metadata
 from pipeline.render.book import CONFIG, Book, Chapter
 from pipeline.render.problems import SourceProblem
 from pipeline.render.variables import lookup
@@ -86,6 +87,7 @@ class SourceReader:
         self.variables = variables
         self.problems: list[SourceProblem] = []
         self.uses_variables = False
+        self.files_metadata = files_metadata(book)
 
     def read(self, chapter: Chapter) -> Source:
         path = self.book.root / chapter.path
@@ -98,7 +100,7 @@ class SourceReader:
             body.insert(0, Line(f"# {front['title']}", chapter.path, 1))
         expanded = self._expand_includes(body, (chapter.path,))
         project = self.book.index_metadata if chapter.kind == "preface" else self.book.metadata
-        return Source(chapter, self._substitute(expanded, [front, project]))
+        return Source(chapter, self._substitute(expanded, [front, project, self.files_metadata]))
 
     def _problem(self, file: str, line: int, message: str) -> None:
         self.problems.append(SourceProblem(file, line, message))

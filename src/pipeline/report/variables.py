@@ -14,6 +14,7 @@ import pandas as pd
 import yaml
 
 from pipeline.data.layout import kull_list
+from pipeline.report.house_style import running_text, with_word_forms
 from pipeline.report.numbers import (
     fmt_date,
     fmt_int,
@@ -167,17 +168,19 @@ def followup_sentence(f: Mapping, confidence: float) -> str:
     its interval and number of groups."""
     n = f["groups"]
     if n == 0:
-        return "Ingen ledergruppe har så langt svart på kartleggingen ett år etter avslutning."
-    who = "én ledergruppe" if n == 1 else f"{fmt_int(n)} ledergrupper"
+        return (
+            "Ingen ledergruppe i datagrunnlaget har svart på kartleggingen ett år etter avslutning."
+        )
+    who = "én ledergruppe" if n == 1 else f"{running_text(fmt_int(n))} ledergrupper"
     if not f["shown"]:
         return (
-            f"Så langt har {who} svart på kartleggingen ett år etter avslutning. Det er for få "
-            f"til å si noe om utviklingen etter programmet, så vi viser ikke tallene før minst "
-            f"{fmt_int(f['min_groups'])} grupper har svart."
+            f"I datagrunnlaget har {who} svart på kartleggingen ett år etter avslutning. Det er "
+            f"for få til å si noe om utviklingen etter programmet, så vi viser ikke tallene før "
+            f"minst {running_text(fmt_int(f['min_groups']))} grupper har svart."
         )
     return (
-        f"Så langt har {who} svart på kartleggingen ett år etter avslutning. For de "
-        f"{fmt_int(f['gtei_groups'])} av dem med fullstendig GTEI var indeksen "
+        f"I datagrunnlaget har {who} svart på kartleggingen ett år etter avslutning. For de "
+        f"{running_text(fmt_int(f['gtei_groups']))} av dem med fullstendig GTEI var indeksen "
         f"{fmt_number(f['gtei_t2'])} ved avslutning og {fmt_number(f['gtei_t3'])} ett år senere, "
         f"en endring på {fmt_number(f['gtei_diff_t3_t2'])} poeng "
         f"({fmt_pct(confidence * 100)} KI {fmt_number(f['ci_low'])} til "
@@ -315,7 +318,7 @@ def build_variables(
         variables["devarea"] = _devarea(summary["devarea"], summary["correlation"])
     if programme:
         variables["programme"] = programme_variables(programme)
-    return variables
+    return with_word_forms(variables)
 
 
 def variables_yaml(variables: Mapping) -> str:

@@ -21,8 +21,10 @@ from pipeline.atomic import write_text
 from pipeline.data.codebook import Codebook, load_codebook
 from pipeline.data.programme import load_programme
 from pipeline.report import tables
+from pipeline.report.edition import edition_metadata, edition_yaml
 from pipeline.report.effect_model import effect_model_markdown
 from pipeline.report.publication import edition, edition_variables
+from pipeline.report.quotes import load_free_text, load_quotes, quote_fragments
 from pipeline.report.variables import build_variables, variables_yaml
 from pipeline.stats import devareas, effect, evaluation, facts, followup, selection
 from pipeline.stats.group_change import group_changes, respondent_scores
@@ -207,6 +209,7 @@ def generated_files(
         programme,
         model=results.effect_model,
     )
+    variables["definisjon"] = {f.key: f.definition for f in codebook.factors}
     p = results.params
     variables["edition"] |= edition_variables(edition(p.as_of))
     return {
@@ -225,6 +228,30 @@ def generated_files(
     }
 
 
+def edition_files(
+    processed_dir: Path,
+    data: Processed,
+    params: StatsParams,
+    codebook: Codebook,
+    synthetic: bool,
+    quotes_file: Path | None,
+) -> dict[str, str]:
+    """The edition's metadata file and its quotes (none when ``quotes_file`` is absent)."""
+    metadata = edition_metadata(data.groups, edition(params.as_of), synthetic)
+    files = {"_edition.yml": edition_yaml(metadata)}
+    if quotes_file is not None and quotes_file.is_file():
+        files |= quote_fragments(
+            load_quotes(quotes_file),
+            data.evaluation,
+            load_free_text(processed_dir),
+            codebook.item_keys,
+            selection.ended_groups(data.groups, params)["group_id"],
+            params.min_respondents,
+            synthetic,
+        )
+    return files
+
+
 def run_statistics(
     processed_dir: Path,
     results_dir: Path,
@@ -232,10 +259,13 @@ def run_statistics(
     params: StatsParams,
     codebook: Codebook | None = None,
     programme: dict | None = None,
+    quotes_file: Path | None = None,
 ) -> Results:
     """Loads the processed data, computes one edition and writes every output file.
 
-    ``programme`` defaults to the ``design`` of ``data/reference/programme.yaml``. Returns the
+    ``programme`` defaults to the ``design`` of ``data/reference/programme.yaml``;
+    ``quotes_file`` (the notebook passes ``report/sitater.yml``) names the quotes to resolve,
+    none when it is None or absent. Returns the
     results for display; raises AnalysisError (writing nothing) when the edition cannot
     support the statistics.
     """
@@ -245,6 +275,8 @@ def run_statistics(
     results = compute_results(data, params, codebook)
     texts = {Path(results_dir) / name: text for name, text in result_files(results).items()}
     generated = generated_files(results, data.validation, codebook, programme)
+    synthetic = bool(results.summary.get("synthetic"))
+    generated |= edition_files(Path(processed_dir), data, params, codebook, synthetic, quotes_file)
     texts |= {Path(generated_dir) / name: text for name, text in generated.items()}
     for path, text in sorted(texts.items()):
         write_text(path, text)

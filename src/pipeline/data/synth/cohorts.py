@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from pipeline.errors import PipelineError
 
-FICTIONAL_KULL_16 = "Direktoratet for fiktive forhold (fiktiv)"
-"""Kull 16's fourth group is unnamed on the web page ("+ en ledergruppe til")."""
+NOT_GIVEN = "ikke oppgitt"
+"""Kull 16's fourth group is unnamed on the web page ("+ en ledergruppe til"); the
+synthetic data say so instead of inventing an organisation (issue 14)."""
 
 FIRST_EXTRA_KULL = 17
 LAST_KULL = 99
@@ -192,7 +193,7 @@ REAL_COHORTS: tuple[Cohort, ...] = (
         16,
         _d("2021-02-23"),
         _d("2021-11-25"),
-        ("Trygderetten", "Språkrådet", "NOKUT", FICTIONAL_KULL_16),
+        ("Trygderetten", "Språkrådet", "NOKUT", NOT_GIVEN),
     ),
 )
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from pipeline.data.codebook import Codebook
 from pipeline.data.marker import MARKER, is_synthetic_cohort, write_marker
+from pipeline.data.synth.comments import comment_for
 from pipeline.data.synth.evaluation import BLANK, answer_labels
 from pipeline.data.synth.plan import GroupPlan
 from pipeline.errors import PipelineError
@@ -36,7 +37,7 @@ def cohort_tables(plans: Sequence[GroupPlan], codebook: Codebook) -> dict[str, l
         "groups": [["group_id", "kull", "organisation", "org_type", "start_date", "end_date"]],
         "members": [["member_id", "group_id", "gender", "age"]],
         "effect": [["respondent_id", "group_id", "wave", *codebook.factor_keys]],
-        "evaluation": [["respondent_id", "group_id", *codebook.item_keys]],
+        "evaluation": [["respondent_id", "group_id", *codebook.item_keys, "kommentar"]],
         "development_areas": [["group_id", "factor"]],
     }
     for plan in plans:
@@ -56,7 +57,12 @@ def cohort_tables(plans: Sequence[GroupPlan], codebook: Codebook) -> dict[str, l
             ]
         if plan.evaluation is not None:
             tables["evaluation"] += [
-                [f"{gid}-eval-r{i:02d}", gid, *("" if a == BLANK else labels[a] for a in row)]
+                [
+                    f"{gid}-eval-r{i:02d}",
+                    gid,
+                    *("" if a == BLANK else labels[a] for a in row),
+                    comment_for(f"{gid}-eval-r{i:02d}"),
+                ]
                 for i, row in enumerate(plan.evaluation, start=1)
             ]
         keys = codebook.factor_keys

@@ -306,7 +306,8 @@ local function callout_type(div)
   return nil
 end
 
-local QUARTO_CLASSES = { "^column%-", "^content%-visible$", "^content%-hidden$", "^panel%-", "^quarto%-" }
+-- .content-visible/.content-hidden are decided before this filter runs (conditional.lua).
+local QUARTO_CLASSES = { "^column%-", "^panel%-", "^quarto%-" }
 
 local function plain_attr(el, what)
   -- Plain divs and spans keep their classes and ids, as in Quarto (QUARTO-SUBSET.md

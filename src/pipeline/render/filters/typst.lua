@@ -48,6 +48,13 @@ local function caption_typst(caption)
   return typst_of_blocks(blocks)
 end
 
+-- A chart that floats to the top of a page can land above the continuation of a table
+-- that broke across pages, splitting the table (issue 14). So pending charts are placed
+-- before a table starts (see Table), and a chart that follows a table in the same chapter
+-- may only float to the bottom of a page, below the table's end (the table's last page
+-- can hold the next section's heading too, so a section is not far enough).
+local after_table = false
+
 local function Figure(figure)
   local image = figure.content[1].content[1]
   local args = pandoc.List { string_literal(image.src), "alt: " .. string_literal(image.attributes["fig-alt"] or "") }
@@ -56,7 +63,7 @@ local function Figure(figure)
     if size then args:insert(key .. ": " .. size) end
   end
   local code = "#figure(image(" .. table.concat(args, ", ") .. "), caption: ["
-    .. caption_typst(figure.caption) .. "])"
+    .. caption_typst(figure.caption) .. "]" .. (after_table and ", placement: bottom" or "") .. ")"
   if figure.identifier ~= "" then code = code .. " <" .. figure.identifier .. ">" end
   return pandoc.RawBlock("typst", code)
 end
@@ -188,7 +195,8 @@ local function Table(tbl)
   }
   if #tbl.caption.long > 0 then lines:insert("  caption: [" .. caption_typst(tbl.caption) .. "],") end
   lines:insert(")" .. (tbl.identifier ~= "" and (" <" .. tbl.identifier .. ">") or ""))
-  return pandoc.RawBlock("typst", table.concat(lines, "\n"))
+  after_table = true
+  return { pandoc.RawBlock("typst", "#place.flush()"), pandoc.RawBlock("typst", table.concat(lines, "\n")) }
 end
 
 local function Div(div)
@@ -234,6 +242,7 @@ function Pandoc(doc)
     -- Floating charts (template.typ) stay in their own section: the ones still pending
     -- are placed before the next section (above) or chapter (here) begins.
     blocks:insert(flush_floats())
+    after_table = false
   end
   doc.meta = {}
   doc.blocks = blocks
