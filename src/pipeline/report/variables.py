@@ -31,6 +31,11 @@ REAL_DATA_NOTICE = (
     "Tallene i denne utgaven er beregnet fra deltakernes egne svar på Effect-kartleggingen "
     "og sluttevalueringen."
 )
+FUTURE_NOTICE = (
+    " (skjæringsdatoen ligger etter datoen utgaven ble laget, så svar som ennå ikke var gitt, "
+    "mangler)"
+)
+"""Added to the edition label when ``as_of`` was after the build date (``allow_future``)."""
 TOP, BOTTOM = 3, 2
 """How many of the largest and smallest effects the prose names (``effect.top``/``bottom``)."""
 
@@ -38,11 +43,13 @@ TOP, BOTTOM = 3, 2
 def _edition(summary: Mapping) -> dict[str, str]:
     as_of = dt.date.fromisoformat(summary["as_of"])
     cohorts = summary["parameters"]["cohorts"]
+    future = bool(summary["parameters"].get("as_of_future"))
     return {
         "as_of": fmt_date(as_of),
+        "as_of_future": "ja" if future else "nei",
         "date": as_of.isoformat(),
         "year": str(as_of.year),
-        "label": f"Utgave per {fmt_date(as_of)}",
+        "label": f"Utgave per {fmt_date(as_of)}" + (FUTURE_NOTICE if future else ""),
         "cohorts": "alle" if cohorts == "all" else ", ".join(str(k) for k in cohorts),
     }
 
