@@ -100,6 +100,13 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _disclosure(args: argparse.Namespace) -> int:
+    from pipeline.disclosure import check_published
+
+    print(check_published(PATHS))
+    return 0
+
+
 def _profiles(args: argparse.Namespace) -> int:
     from pipeline.paths import Paths, find_root
     from pipeline.profiles.build import build_profiles
@@ -213,6 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=2, help="kernels in parallel (default 2)")
     p.add_argument("--project", help="project folder (default: the one this runs in)")
     p.set_defaults(func=_profiles)
+
+    p = sub.add_parser("disclosure", help="disclosure control over _book/ (make report runs it)")
+    p.set_defaults(func=_disclosure)
     return parser
 
 

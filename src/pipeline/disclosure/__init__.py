@@ -6,6 +6,7 @@ before a PDF is written; both raise DisclosureError listing every finding by its
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 
@@ -20,9 +21,17 @@ from pipeline.disclosure.checks import (
 )
 from pipeline.disclosure.rules import DisclosureError, Finding, raise_if
 from pipeline.disclosure.scan import Unit, html_units, svg_units, text_units
+from pipeline.paths import Paths
 from pipeline.profiles.data import PROGRAMME_MIN_GROUPS, WAVES, Edition, Profile
 
-__all__ = ["DisclosureError", "Finding", "book_units", "check_book", "check_profile"]
+__all__ = [
+    "DisclosureError",
+    "Finding",
+    "book_units",
+    "check_book",
+    "check_profile",
+    "check_published",
+]
 
 TEXT_SUFFIXES = {".md", ".json", ".yml", ".yaml", ".txt", ".js"}
 
@@ -55,6 +64,18 @@ def check_book(
     findings += threshold_findings(results_dir, min_respondents)
     raise_if(findings)
     return len(units)
+
+
+def check_published(paths: Paths) -> str:
+    """The report build's check after render: ``_book/`` and the result files behind it.
+
+    ``min_respondents`` is the one the statistics stage used (``summary.json``).
+    """
+    summary = json.loads((paths.results / "summary.json").read_text(encoding="utf-8"))
+    minimum = int(summary.get("parameters", {}).get("min_respondents", 3))
+    groups = pd.read_parquet(paths.processed / "groups.parquet")
+    checked = check_book(paths.book, paths.results, groups, minimum)
+    return f"disclosure control: {checked} cells in _book/ checked, nothing disclosive"
 
 
 def check_profile(profile: Profile, source: str, edition: Edition) -> None:
