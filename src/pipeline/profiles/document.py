@@ -53,10 +53,10 @@ def _cell(value: float, suppressed: bool, signed: bool = False) -> str:
 def factor_table(profile: Profile) -> str:
     """Every factor: the group per wave, its change ± 1,96 SE, and the programme."""
     waves = [w for w in WAVES if profile.respondents[w] > 0]
-    header = ["Faktor", *(text.WAVE_NAMES[w].capitalize() for w in waves)]
+    header = ["Faktor", *(text.COLUMN_NAMES[w] for w in waves)]
     if 2 in waves:
         header += ["Endring", "± 1,96 SE"]
-    header += [f"Programmet, {text.WAVE_NAMES[w]}" for w in waves]
+    header += [f"Progr. {text.COLUMN_NAMES[w].lower()}" for w in waves]
     rows = []
     for row in profile.factors.itertuples(index=False):
         label = (DEV_MARK if row.dev_area else "") + row.label
@@ -114,8 +114,9 @@ def typst_source(profile: Profile) -> str:
     ]
     if strengths:
         parts += [
-            "== Tre styrker sammenlignet med programmet\n", _list(strengths),
-            "== Tre forbedringsområder sammenlignet med programmet\n", _list(gaps),
+            "== Tre styrker: der dere ligger høyest sammenlignet med programmet\n",
+            _list(strengths),
+            "== Tre områder der dere ligger lavest sammenlignet med programmet\n", _list(gaps),
         ]  # fmt: skip
     parts += [
         "#pagebreak()\n= Faktorene\n",
@@ -135,9 +136,9 @@ def typst_source(profile: Profile) -> str:
         "= Alle tall\n",
         say(
             "Gjennomsnitt på skalaen 1–7. Endringen er avslutning minus oppstart; ± 1,96 SE "
-            "er usikkerheten fra spredningen og antallet i gruppens egne svar. Programmets tall "
-            "er snittet (standardavviket) av gruppenes gjennomsnitt, bare der minst fem grupper "
-            f"har nok svar. {SUPPRESSED_CELL} betyr færre enn "
+            "er usikkerheten fra spredningen og antallet i gruppens egne svar. Programmets "
+            "tall (Progr.) er snittet (standardavviket) av gruppenes gjennomsnitt, bare der "
+            f"minst fem grupper har nok svar. {SUPPRESSED_CELL} betyr færre enn "
             f"{text.count_word(profile.min_respondents)} svar: tallet vises ikke, for å verne "
             "den enkeltes svar."
         ),

@@ -14,6 +14,7 @@ from pipeline.profiles.data import GTEI, Profile
 from pipeline.report.numbers import MINUS, fmt_date, fmt_number
 
 WAVE_NAMES = {1: "oppstart", 2: "avslutning", 3: "ett år etter"}
+COLUMN_NAMES = {1: "Start", 2: "Slutt", 3: "Ett år etter"}
 NUMBER_WORDS = ("null", "én", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni")
 Z = 1.96
 
@@ -21,6 +22,11 @@ Z = 1.96
 def count_word(n: int) -> str:
     """``3`` → ``tre``; ten and above stay numerals."""
     return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
+def amount_word(n: int) -> str:
+    """As ``count_word``, but ``0`` → ``ingen`` ("ingen er tydelige tilbakeganger")."""
+    return "ingen" if n == 0 else count_word(n)
 
 
 def signed(value: float) -> str:
@@ -94,10 +100,15 @@ def summary(profile: Profile) -> list[str]:
             f"{signed(gtei['change'])}. {change_verdict(gtei)}"
         )
     else:
+        why = (
+            "For få svarte ved avslutning til at tallene kan vises"
+            if profile.respondents[2] > 0
+            else "Gruppen har ennå ikke svart ved avslutning"
+        )
         index += (
-            ", mot {prog} i programmet. Gruppen har ennå ikke svart ved avslutning, så "
-            "profilen har ingen endringsdel."
-        ).format(prog=fmt_number(gtei["prog_mean1"]))
+            f", mot {fmt_number(gtei['prog_mean1'])} i programmet. {why}, så profilen har "
+            "ingen endringsdel."
+        )
     paragraphs.append(index)
     if profile.has_wave[3]:
         paragraphs.append(f"Ett år etter avslutning var samlet indeks {fmt_number(gtei['mean3'])}.")
@@ -142,9 +153,9 @@ def change_summary(profile: Profile) -> list[str]:
     down = shown.loc[shown["clear_change"] < 0, "label"].tolist()
     text = [
         f"Gruppen endret seg på {count_word(len(shown))} av 26 faktorer med nok svar begge ganger. "
-        f"{count_word(len(up)).capitalize()} av endringene er tydelige forbedringer"
+        f"{amount_word(len(up)).capitalize()} av endringene er tydelige forbedringer"
         + (f" ({join_words([quoted(x) for x in up])})" if 0 < len(up) <= 6 else "")
-        + f", og {count_word(len(down))} er tydelige tilbakeganger"
+        + f", og {amount_word(len(down))} er tydelige tilbakeganger"
         + (f" ({join_words([quoted(x) for x in down])})" if 0 < len(down) <= 6 else "")
         + ". En endring er tydelig når den er større enn 1,96 standardfeil beregnet fra "
         "spredningen og antallet i gruppens egne svar."
