@@ -34,7 +34,7 @@ import pandas as pd
 from pipeline.atomic import write_text
 from pipeline.build.digest import combine, files_under, hash_files
 from pipeline.build.lock import build_lock
-from pipeline.errors import StageError
+from pipeline.errors import PipelineError, StageError
 from pipeline.paths import Paths
 from pipeline.profiles.data import Edition, check_group, edition_for
 
@@ -142,6 +142,8 @@ def build_profiles(
     from pipeline.build.incremental import prepare_environment
 
     prepare_environment(paths)
+    if not (paths.processed / "validation.json").is_file():
+        raise PipelineError(f"{paths.processed} holds no processed data: run make report first")
     with build_lock(paths.root / "build", say=say):
         edition = edition_for(paths.processed, as_of, min_respondents)
         params = {
