@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -79,6 +80,14 @@ def test_strengths_and_gaps_compare_with_the_programme(edition: Edition) -> None
     lines, _ = text.strengths_text(profile)
     # 6,20 against the wave-2 programme mean (5,0 + 5,2 + 5,3 + 5,5 + 6,2 + 5,4) / 6 = 5,43
     assert lines[0].endswith(": 6,20 mot 5,43 i programmet (+0,77)")
+
+
+def test_synthetic_marking_follows_the_group_cohort(edition: Edition) -> None:
+    assert document.SYNTHETIC_NOTE in document.typst_source(group_profile(edition, "G1"))
+    real_kull_0 = dataclasses.replace(edition, synthetic_cohorts=frozenset({1, 2}))
+    assert group_profile(real_kull_0, "G1").synthetic is False
+    assert document.SYNTHETIC_NOTE not in document.typst_source(group_profile(real_kull_0, "G1"))
+    assert group_profile(real_kull_0, "G4").synthetic is True
 
 
 def test_unknown_group_says_how_to_list_the_ids(edition: Edition) -> None:

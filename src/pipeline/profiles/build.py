@@ -90,7 +90,7 @@ def group_digests(edition: Edition, code: str, params: Mapping[str, object]) -> 
     """
     programme = combine({"programme": _records(edition.programme.reset_index())})
     shared = {"code": code, "params": dict(params), "programme": programme}
-    shared["synthetic"] = edition.synthetic
+    shared["synthetic"] = sorted(edition.synthetic_cohorts)
     digests = {}
     for group_id in edition.group_ids:
         own = {

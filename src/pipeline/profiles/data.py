@@ -58,7 +58,7 @@ class Edition:
     development_areas: pd.DataFrame
     changes: pd.DataFrame
     programme: pd.DataFrame
-    synthetic: bool
+    synthetic_cohorts: frozenset[int]
     group_ids: tuple[str, ...] = field(default=())
 
 
@@ -143,7 +143,7 @@ def build_edition(
         development_areas=processed.development_areas,
         changes=changes,
         programme=programme_aggregates(changes, min_respondents),
-        synthetic=bool(processed.validation.get("synthetic", False)),
+        synthetic_cohorts=synthetic_cohorts(processed.validation, processed.groups),
         group_ids=profile_group_ids(changes),
     )
 
@@ -178,6 +178,19 @@ def edition_for(processed_dir: Path, as_of: dt.date, min_respondents: int) -> Ed
         str(PATHS.codebook),
         processed_stamp(Path(processed_dir)),
     )
+
+
+def synthetic_cohorts(validation: dict, groups: pd.DataFrame) -> frozenset[int]:
+    """The cohorts whose data are synthetic: a profile of one of them says so on its front.
+
+    ``validation.json`` lists them (``synthetic_cohorts``); an older one says only whether
+    the data are synthetic (``synthetic``), which then holds for every cohort.
+    """
+    if "synthetic_cohorts" in validation:
+        return frozenset(int(k) for k in validation["synthetic_cohorts"])
+    if validation.get("synthetic"):
+        return frozenset(int(k) for k in groups["kull"].unique())
+    return frozenset()
 
 
 def check_group(edition: Edition, group_id: str) -> None:
@@ -249,7 +262,7 @@ def group_profile(edition: Edition, group_id: str) -> Profile:
         organisation=str(row["organisation"]),
         as_of=edition.as_of,
         min_respondents=edition.min_respondents,
-        synthetic=edition.synthetic,
+        synthetic=int(row["kull"]) in edition.synthetic_cohorts,
         respondents={w: int(gtei[f"n{w}"]) for w in WAVES},
         factors=frame,
         strengths=strengths,
