@@ -82,9 +82,10 @@ def change_one_group(root: Path, group_id: str, turn: int) -> None:
     path = root / "data/processed/development_areas.parquet"
     areas = pd.read_parquet(path)
     factors = ["dialog", "lagand", "klart_formal"]
-    extra = pd.DataFrame({"group_id": [group_id], "factor": [factors[turn % len(factors)]]})
-    kept = areas.loc[~((areas["group_id"] == group_id) & areas["factor"].isin(factors))]
-    pd.concat([kept, extra], ignore_index=True).to_parquet(path)
+    own = areas["group_id"] == group_id
+    extra = areas.loc[own].head(1).assign(factor=factors[turn % len(factors)])
+    kept = areas.loc[~(own & areas["factor"].isin(factors))]
+    pd.concat([kept, extra], ignore_index=True).astype(areas.dtypes).to_parquet(path)
 
 
 def naive_loop(root: Path, group_ids: list[str], as_of: str, out: Path) -> None:
