@@ -153,7 +153,10 @@ def test_values_are_formatted_the_norwegian_way(summary, effect_table, change_co
         "positive_threshold": "0,1",
         "confidence": f"95{NBSP}%",
         "reliability": "0,90",
+        "clear_change_z": "1,96",
     }
+    assert v["eval"]["response_rate_ended"] == f"66{NBSP}%"  # 177 / 269, not 177 / 264
+    assert (v["eval"]["ended_groups"], v["eval"]["ended_members"]) == ("32", "269")
 
 
 def test_factor_rows_and_rankings(summary, effect_table, change_counts, items, codebook):
@@ -179,12 +182,27 @@ def test_negative_values_use_the_minus_sign(summary, effect_table, change_counts
 
 
 def test_followup_sentence_cases() -> None:
-    assert "Ingen ledergruppe" in followup_sentence({"groups": 0})
-    one = followup_sentence({"groups": 1, "gtei_t2": 5.5, "gtei_t3": 5.61})
-    assert one.startswith("Så langt har én ledergruppe svart") and "5,50" in one and "5,61" in one
-    assert followup_sentence({"groups": 4, "gtei_t2": 5.0, "gtei_t3": 4.9}).startswith(
-        "Så langt har 4 ledergrupper svart"
-    )
+    assert "Ingen ledergruppe" in followup_sentence({"groups": 0}, 0.95)
+    few = {"groups": 1, "shown": False, "min_groups": 5, "gtei_t2": 5.5, "gtei_t3": 5.61}
+    one = followup_sentence(few, 0.95)
+    assert one.startswith("Så langt har én ledergruppe svart")
+    # below the minimum: the count and the minimum, never the means
+    assert "minst 5 grupper" in one and "5,50" not in one and "5,61" not in one
+    shown = {
+        "groups": 6,
+        "gtei_groups": 6,
+        "shown": True,
+        "min_groups": 5,
+        "gtei_t2": 5.56,
+        "gtei_t3": 5.46,
+        "gtei_diff_t3_t2": -0.1,
+        "ci_low": -0.25,
+        "ci_high": 0.05,
+    }
+    six = followup_sentence(shown, 0.95)
+    assert six.startswith("Så langt har 6 ledergrupper svart")
+    assert "5,56" in six and "5,46" in six and "−0,10" in six
+    assert f"95{NBSP}% KI −0,25 til 0,05" in six
 
 
 def test_real_data_notice_names_the_real_sources(summary, effect_table, change_counts, items):
