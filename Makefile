@@ -28,7 +28,7 @@ export PIPELINE_ROOT := $(CURDIR)
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: help report test lint lock lab clean distclean validate render profiles profile profiles-list
+.PHONY: help report test test-quarto lint lock lab clean distclean validate render profiles profile profiles-list
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -77,6 +77,11 @@ render: $(SETUP) ## render the book again from what report/_generated holds
 test: $(SETUP) $(NODE_STAMP) ## set up and run lint + the whole test suite
 	@$(VENV)/bin/ruff check .
 	@$(PY) -m pytest -q
+	@command -v quarto >/dev/null || echo "test: the Quarto lane was skipped (quarto is not on PATH; see make test-quarto)"
+
+test-quarto: $(SETUP) ## run only the tests that need the real Quarto CLI (fails without it)
+	@command -v quarto >/dev/null || { echo "test-quarto: quarto is not on PATH (README: Quarto versions)"; exit 1; }
+	@$(PY) -m pytest -q -m quarto
 
 lint: $(SETUP) ## ruff on the code
 	@$(VENV)/bin/ruff check .

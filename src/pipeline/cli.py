@@ -23,6 +23,8 @@ def _validate(args: argparse.Namespace) -> int:
 
     raw = validate_raw(Path(args.raw_dir))
     print(raw.summary())
+    for note in raw.notes:
+        print(f"  note: {note}")
     return 0
 
 

@@ -111,15 +111,16 @@ def _factor_rows(table: pd.DataFrame, counts: pd.DataFrame, paired: int) -> dict
     return rows
 
 
-def _ranked(table: pd.DataFrame) -> dict[str, dict]:
-    """``top.1`` is the largest d, ``bottom.1`` the smallest (Table 2's order, GTEI left out)."""
+def _ranked(table: pd.DataFrame) -> dict[str, list]:
+    """``top.1`` is the largest d, ``bottom.1`` the smallest (Table 2's order, GTEI left out).
+
+    Lists, not mappings with keys ``'1'``: Quarto reads a numeric part of a variable path
+    as a 1-based list index (QUARTO-SUBSET.md section 9), so only a list resolves there.
+    """
     factors = table[(table["factor"] != GTEI) & table["d"].notna()]
 
-    def numbered(rows: pd.DataFrame) -> dict[str, dict[str, str]]:
-        return {
-            str(i): {"label": r.label, "d": fmt_number(r.d)}
-            for i, r in enumerate(rows.itertuples(), 1)
-        }
+    def numbered(rows: pd.DataFrame) -> list[dict[str, str]]:
+        return [{"label": r.label, "d": fmt_number(r.d)} for r in rows.itertuples()]
 
     return {"top": numbered(factors.head(TOP)), "bottom": numbered(factors.iloc[::-1].head(BOTTOM))}
 
