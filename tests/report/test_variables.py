@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import yaml
 
 from pipeline.render.variables import lookup
@@ -247,3 +248,54 @@ def test_a_future_data_date_is_stated_on_the_edition(summary, effect_table, chan
     assert "etter datoen utgaven ble laget" not in plain["label"]
     assert future["label"].startswith(plain["label"])
     assert "etter datoen utgaven ble laget" in future["label"]
+
+
+def test_second_round_variables(summary, effect_table, change_counts, items, codebook):
+    """model.*, clear.* and devarea.*: non-numeric keys, formatted like the rest."""
+    keys = codebook.factor_keys
+    model = pd.DataFrame(
+        {
+            "factor": [*keys, "gtei"],
+            "estimate": [0.4] * len(keys) + [0.436],
+            "ci_low": [0.2] * len(keys) + [0.3026],
+            "ci_high": [0.6] * len(keys) + [0.5694],
+            "p": [0.001] * len(keys) + [1e-10],
+            "p_holm": [0.0004] * len(keys) + [None],
+            "random_slope": [True] * len(keys) + [True],
+        }
+    )
+    summary["model"] = {
+        "gtei_estimate": 0.436, "gtei_ci_low": 0.3026, "gtei_ci_high": 0.5694, "gtei_p": 1e-10,
+        "n_factors": 26, "n_random_slope": 25, "n_fallback": 1, "n_significant": 24,
+        "n_significant_holm": 24, "n_significant_t_holm": 23,
+    }  # fmt: skip
+    summary["effect"] |= {
+        "clear_positive": 15, "clear_negative": 0, "clear_none": 16, "median_se_change": 0.2523,
+        "gtei_d_z": 1.117, "gtei_d_individual": 0.699,
+    }  # fmt: skip
+    summary["devarea"] = {"estimate": 0.258, "ci_low": 0.161, "ci_high": 0.356, "p": 7e-6,
+                          "n_groups": 31}  # fmt: skip
+    summary["correlation"] |= {"boot_ci_low": 0.444, "boot_ci_high": 0.696, "boot_resamples": 2000}
+    v = build_variables(summary, effect_table, change_counts, items, model=model)
+    assert v["model"]["gtei_estimate"] == "0,44"
+    assert (v["model"]["gtei_ci_low"], v["model"]["gtei_ci_high"]) == ("0,30", "0,57")
+    assert v["model"]["gtei_p"] == "< 0,001" and v["model"]["n_fallback"] == "1"
+    assert v["model"]["factors"]["dialog"]["p_holm"] == "< 0,001"
+    assert v["clear"] == {
+        "positive": "15", "negative": "0", "none": "16", "median_se": "0,25",
+        "gtei_d_z": "1,12", "gtei_d_individual": "0,70",
+    }  # fmt: skip
+    assert v["devarea"]["estimate"] == "0,26" and v["devarea"]["p"] == "< 0,001"
+    assert (v["devarea"]["corr_ci_low"], v["devarea"]["corr_resamples"]) == (
+        "0,44",
+        "2000",
+    )  # four digits stay ungrouped
+    # Quarto reads a numeric path part as a list index: no new key may be a number
+    for section in ("model", "clear", "devarea"):
+        stack = [v[section]]
+        while stack:
+            node = stack.pop()
+            for key, value in node.items():
+                assert not str(key).isdigit(), (section, key)
+                if isinstance(value, dict):
+                    stack.append(value)

@@ -183,7 +183,7 @@ def _followup(f: Mapping, confidence: float) -> dict[str, str]:
 def _model(m: Mapping, model: pd.DataFrame) -> dict[str, object]:
     """``model.*``: the respondent-level mixed model (effect_model.csv)."""
     return {
-        **{k: fmt_number(m[f"gtei_{k}"]) for k in ("estimate", "ci_low", "ci_high")},
+        **{f"gtei_{k}": fmt_number(m[f"gtei_{k}"]) for k in ("estimate", "ci_low", "ci_high")},
         "gtei_p": fmt_p(m["gtei_p"]),
         **{k: fmt_int(m[k]) for k in ("n_factors", "n_random_slope", "n_fallback", "n_significant",
                                         "n_significant_holm", "n_significant_t_holm")},
