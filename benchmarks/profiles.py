@@ -99,12 +99,23 @@ def naive_loop(root: Path, group_ids: list[str], as_of: str, out: Path) -> None:
         "                    'processed_dir': f'{root}/data/processed'},\n"
         "        cwd=root, progress_bar=False, kernel_name='python3')\n"
     )
-    subprocess.run(
+    out.mkdir(parents=True)
+    done = subprocess.run(
         [sys.executable, "-c", code, str(root), as_of, str(out), *group_ids],
         env={**_env(root), "PYTHONPATH": str(root / "src")},
-        check=True,
         capture_output=True,
+        text=True,
     )
+    if done.returncode != 0:
+        raise SystemExit(f"the naive loop failed:\n{done.stderr[-3000:]}")
+
+
+def med(runs: list[tuple[float, float]]) -> str:
+    """Median wall and CPU seconds, and every run's wall time."""
+    wall = statistics.median(r[0] for r in runs)
+    cpu = statistics.median(r[1] for r in runs)
+    each = ", ".join(f"{r[0]:.1f}" for r in runs)
+    return f"{wall:7.1f} s wall {cpu:7.1f} s CPU   (runs: {each})"
 
 
 def main() -> int:
@@ -129,24 +140,15 @@ def main() -> int:
             assert "1 to build" in log[0], log[0][-500:]
         change_one_group(root, "k05-g2", args.repeat - 1)  # areas as in the last build
         groups = sorted(p.stem for p in (root / "_profiles").rglob("*.pdf"))
+        print(f"{len(groups)} profiles, as_of {args.as_of}, {os.cpu_count()} cores; medians")
+        print(f"  make profiles, clean:                {med(clean)}", flush=True)
+        print(f"  make profiles, one group changed:    {med(changed)}", flush=True)
         naive = []
         for n in range(args.naive_repeat):
             out = Path(tmp) / f"naive-{n}"
             naive.append(timed(lambda out=out: naive_loop(root, groups, args.as_of, out)))
         same = hashes(Path(tmp) / "naive-0" / "pdf") == hashes(root / "_profiles")
 
-    def med(runs: list[tuple[float, float]]) -> str:
-        wall = statistics.median(r[0] for r in runs)
-        cpu = statistics.median(r[1] for r in runs)
-        return (
-            f"{wall:7.1f} s wall {cpu:7.1f} s CPU   (runs: "
-            + ", ".join(f"{r[0]:.1f}" for r in runs)
-            + ")"
-        )
-
-    print(f"{len(groups)} profiles, as_of {args.as_of}, {os.cpu_count()} cores; medians")
-    print(f"  make profiles, clean:                {med(clean)}")
-    print(f"  make profiles, one group changed:    {med(changed)}")
     print(f"  naive loop, clean (= one changed):   {med(naive)}   [{args.naive_repeat} run(s)]")
     print(f"  clean builds byte-identical to each other: {all(b == built[0] for b in built)}")
     print(f"  naive loop's PDFs byte-identical to make profiles': {same}")
