@@ -110,3 +110,12 @@ def test_check_fails_on_a_planted_small_cell(edition: Edition) -> None:
     profile.factors.loc[profile.factors["factor"] == "dialog", "mean2"] = 6.9
     with pytest.raises(DisclosureError, match=r"profile G6, factor dialog, wave 2: threshold"):
         check_profile(profile, document.typst_source(profile), edition)
+
+
+def test_questions_do_not_call_a_score_above_the_programme_a_shortfall(edition: Edition) -> None:
+    top = text.questions(group_profile(edition, "G5"))  # above the programme everywhere
+    assert "ligger lengst over programmets snitt" in top[0]
+    assert "selv om dere er over snittet" in top[1] and "under" not in top[1]
+    low = text.questions(group_profile(edition, "G3"))  # 5,3 against 5,43 at the end
+    assert "Nærmest programmets snitt" in low[0]
+    assert "ligger lengst under programmets snitt" in low[1]

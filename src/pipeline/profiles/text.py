@@ -128,6 +128,13 @@ def change_verdict(row: pd.Series) -> str:
     return f"Endringen ligger innenfor {margin}."
 
 
+def _against_programme(profile: Profile, factor: str) -> float:
+    """The group's score minus the programme's, in the wave strengths and gaps are taken from."""
+    wave = 2 if profile.has_change else 1
+    row = _row(profile, factor)
+    return float(row[f"mean{wave}"] - row[f"prog_mean{wave}"])
+
+
 def strengths_text(profile: Profile) -> tuple[list[str], list[str]]:
     """Lines for the strengths and gaps lists: factor, group score and programme score."""
     wave = 2 if profile.has_change else 1
@@ -171,14 +178,25 @@ def questions(profile: Profile) -> list[str]:
     """Questions for the group's own discussion, anchored in its own strengths and gaps."""
     out = []
     if profile.strengths:
+        best = profile.strengths[0]
+        where = (
+            "Dere ligger lengst over programmets snitt på"
+            if _against_programme(profile, best) > 0
+            else "Nærmest programmets snitt ligger dere på"
+        )
         out.append(
-            "Dere ligger lengst over programmets snitt på "
-            f"{quoted(_label(profile, profile.strengths[0]))}. "
+            f"{where} {quoted(_label(profile, best))}. "
             "Hva gjør dere der som dere kan ta med inn i andre deler av arbeidet?"
         )
     if profile.gaps:
+        worst = profile.gaps[0]
+        where = (
+            "ligger lengst under programmets snitt"
+            if _against_programme(profile, worst) < 0
+            else "er der dere ligger lavest mot programmet, selv om dere er over snittet"
+        )
         out.append(
-            f"{quoted(_label(profile, profile.gaps[0]))} ligger lengst under snittet. "
+            f"{quoted(_label(profile, worst))} {where}. "
             "Kjenner dere dere igjen i det, og hva ville vært et første skritt?"
         )
     areas = profile.factors.loc[profile.factors["dev_area"], "label"].tolist()
