@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from pipeline.errors import PipelineError
@@ -42,8 +43,16 @@ def _run(args: argparse.Namespace) -> int:
     }
     names = [args.stage] if args.stage else list(STAGE_NAMES)
     # papermill's cell progress bar helps on a terminal and clutters CI logs.
-    run_stages(names, base, extra, progress=sys.stderr.isatty() and not args.quiet)
+    with _project_lock():
+        run_stages(names, base, extra, progress=sys.stderr.isatty() and not args.quiet)
     return 0
+
+
+def _project_lock() -> AbstractContextManager[None]:
+    """The build lock, so a single step never runs inside a `make report` of the same project."""
+    from pipeline.build.lock import build_lock
+
+    return build_lock(PATHS.root / "build", say=lambda line: print(line, file=sys.stderr))
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -53,8 +62,8 @@ def _render(args: argparse.Namespace) -> int:
     from pipeline.render import render
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", default_epoch(PATHS.root))
-
-    result = render(PATHS.root, renderer=args.renderer)
+    with _project_lock():
+        result = render(PATHS.root, renderer=args.renderer)
     print(result)
     return 0
 

@@ -500,3 +500,37 @@ def test_a_file_with_wrong_columns_comes_before_what_it_causes(raw_tree: RawTree
     assert shown[2:] == [
         "kull-00/members.csv:4:age: value 'x' — age must be a number from 18 to 80"
     ]
+
+
+NEW_RULES = [case for case in RULES if case[0] in {
+    "more_effect_respondents_than_members", "more_evaluation_answers_than_members",
+    "later_wave_before_the_group_starts", "workbook_without_the_tables_sheet",
+}]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("mutate", "file", "line", "column", "rule"),
+    [pytest.param(*case[1:], id=case[0]) for case in NEW_RULES],
+)
+def test_validate_command_exits_1_naming_file_line_column_and_rule(
+    raw_tree: RawTree,
+    snapshot: Snapshot,
+    capsys: pytest.CaptureFixture[str],
+    mutate: Callable[[RawTree], object],
+    file: str,
+    line: int,
+    column: str,
+    rule: str,
+) -> None:
+    from pipeline.cli import main
+
+    mutate(raw_tree)
+    before = snapshot(raw_tree.root)
+
+    code = main(["validate", str(raw_tree.root)])
+
+    err = capsys.readouterr().err
+    where = f"{file}: " if line == 0 else f"{file}:{line}:{column}: "
+    assert code == 1
+    assert any(where in row and rule in row for row in err.splitlines()), err
+    assert snapshot(raw_tree.root) == before

@@ -12,6 +12,7 @@ Quarto reads ``_quarto.yml`` itself; nothing here changes what it renders. Aroun
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ from pathlib import Path
 from pipeline.errors import RenderError
 from pipeline.render.analysis import analyse
 from pipeline.render.book import Book
+from pipeline.render.cover import cover_of
 from pipeline.render.result import RenderResult
 from pipeline.render.scan import check_output
 from pipeline.render.staging import staging_for, swap_in
@@ -75,16 +77,24 @@ def render_quarto(book: Book, out_dir: Path, timestamp: int) -> RenderResult:
             f"{'.'.join(map(str, MINIMUM_VERSION))} or later, or use --renderer builtin"
         )
     _check_version(executable)
-    analyse(book)  # the subset check: sources Quarto would render differently fail here too
+    analysed = analyse(book)  # the subset check: what Quarto would render differently fails
     if book.chapters[0].path != "index.qmd":
         raise RenderError("Quarto books need index.qmd beside _quarto.yml as the first chapter")
     staging = staging_for(out_dir)
+    refs = staging.with_name(f"{staging.name}.refs.json")
+    refs.write_text(json.dumps(analysed.targets, ensure_ascii=False), encoding="utf-8")
+    cover = staging.with_name(f"{staging.name}.cover.json")  # JSON is YAML: a metadata file
+    cover_values = cover_of(analysed, timestamp).metadata()
+    cover.write_text(json.dumps(cover_values, ensure_ascii=False), encoding="utf-8")
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp)}
     command = [
         executable,
         "render",
         "--output-dir",
         os.path.relpath(staging, book.root),
+        "-M",
+        f"book-refs:{refs}",
+        f"--metadata-file={cover}",
         *(["-M", f"date:{book.date}"] if book.date else []),
     ]
     try:
@@ -106,6 +116,9 @@ def render_quarto(book: Book, out_dir: Path, timestamp: int) -> RenderResult:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        refs.unlink(missing_ok=True)
+        cover.unlink(missing_ok=True)
     swap_in(staging, out_dir)
     pdf = out_dir / book.pdf_name
     return RenderResult(

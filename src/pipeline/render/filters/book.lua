@@ -10,6 +10,8 @@ numbered document, plus the metadata field "book-data" (JSON) for the Python sid
             the needle (text as written in the source) into file:line
   outline   per chapter: page, kind, part, number, title, id, sections (with their text)
   anchors   id -> page of every identifier, for links across HTML pages
+  targets   id -> {ref, number, numbered, file} of every referenceable id (for Quarto:
+            quarto-refs.lua gives references these very words and numbers)
   images    root paths ("/report/x.svg") of every image
 
 Numbering follows QUARTO-SUBSET.md: chapters 1..n (index.qmd and {.unnumbered} chapters
@@ -80,7 +82,10 @@ end
 
 local function register(id, page, target)
   anchors[id] = page
-  if target then targets[id] = target end
+  if target then
+    target.file = current.file
+    targets[id] = target
+  end
 end
 
 local function check_layout(attributes)
@@ -301,14 +306,37 @@ local function callout_type(div)
   return nil
 end
 
+local QUARTO_CLASSES = { "^column%-", "^content%-visible$", "^content%-hidden$", "^panel%-", "^quarto%-" }
+
+local function plain_attr(el, what)
+  -- Plain divs and spans keep their classes and ids, as in Quarto (QUARTO-SUBSET.md
+  -- section 9); classes Quarto gives a meaning are refused, and so are fig-/tbl-/sec- ids,
+  -- which make Quarto treat the element as a cross-referenceable float.
+  for _, class in ipairs(el.classes) do
+    for _, pattern in ipairs(QUARTO_CLASSES) do
+      if class:match(pattern) then
+        problem("." .. class, what .. " class ." .. class .. " is not supported (Quarto gives it a meaning)")
+      end
+    end
+  end
+  if el.identifier ~= "" then
+    if id_kind(el.identifier) then
+      problem("#" .. el.identifier, "id #" .. el.identifier .. " on " .. what .. " is not supported (Quarto would make it a cross-reference target)")
+    elseif anchors[el.identifier] then
+      problem("#" .. el.identifier, "id #" .. el.identifier .. " is used twice", 2)
+    else
+      register(el.identifier, current.page, nil)
+    end
+  end
+end
+
 local function Div(div)
   if check_layout(div.attributes) then return div, false end
   if div.classes:includes(PAGEBREAK) then return div end
   local kind, class = callout_type(div)
   if kind == nil then
-    local needle = div.identifier ~= "" and ("#" .. div.identifier) or ("." .. (div.classes[1] or ""))
-    problem(needle, "fenced div " .. needle .. " is not supported (only callouts)")
-    return div, false
+    plain_attr(div, "a div")
+    return div
   end
   if not CALLOUT_TYPES[kind] then
     problem("." .. class, "callout type ." .. class .. " is not supported")
@@ -342,7 +370,7 @@ local function Math(math)
 end
 
 local function Span(span)
-  refuse_id("a span")(span)
+  plain_attr(span, "a span")
   check_layout(span.attributes)
 end
 
@@ -437,30 +465,6 @@ local function Link(link)
     problem("#" .. id, "link to #" .. id .. ", which no heading, figure or table has")
   end
   return link
-end
-
--- Typography ---------------------------------------------------------------------------
-
-local RELATIONS = { ["="] = true, ["<"] = true, [">"] = true, ["≤"] = true, ["≥"] = true, ["±"] = true }
-local MONTHS = {
-  januar = true, februar = true, mars = true, april = true, mai = true, juni = true, juli = true,
-  august = true, september = true, oktober = true, november = true, desember = true,
-}
-
-local function Typography(inlines)
-  -- Non-breaking spaces where a line break would split a unit or start a line with a
-  -- dash: "d = 1,86", "p < 0,001", "30. juni", "staten – erfaringer".
-  for i = 2, #inlines - 1 do
-    local before, after = inlines[i - 1], inlines[i + 1]
-    if inlines[i].t == "Space" and before.t == "Str" and after.t == "Str" then
-      local word = after.text:gsub("%p+$", "")
-      if RELATIONS[before.text] or RELATIONS[after.text] or after.text == "–"
-        or (before.text:match("^%(?%d%d?%.$") and MONTHS[word]) then
-        inlines[i] = pandoc.Str(NBSP)
-      end
-    end
-  end
-  return inlines
 end
 
 -- The book -------------------------------------------------------------------------
@@ -566,7 +570,6 @@ function Pandoc(doc)
   for index, div in ipairs(blocks) do
     current = chapters[index]
     div.content = pandoc.Blocks(div.content):walk({ Cite = Cite, Link = Link, Div = Callout })
-    div.content = pandoc.Blocks(div.content):walk({ Inlines = Typography })
     outline_texts(chapters[index], div.content)
   end
   doc.blocks = blocks
@@ -576,6 +579,7 @@ function Pandoc(doc)
     outline = chapters,
     anchors = anchors,
     images = images,
+    targets = targets,
   })
   return doc
 end
