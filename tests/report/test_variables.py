@@ -240,16 +240,6 @@ def test_yaml_round_trip_keeps_unicode(summary, effect_table, change_counts, ite
     assert variables["programme"] == {"gatherings": "4"}
 
 
-def test_a_future_data_date_is_stated_on_the_edition(summary, effect_table, change_counts, items):
-    plain = _variables(summary, effect_table, change_counts, items)["edition"]
-    summary["parameters"]["as_of_future"] = True
-    future = _variables(summary, effect_table, change_counts, items)["edition"]
-    assert (plain["as_of_future"], future["as_of_future"]) == ("nei", "ja")
-    assert "etter datoen utgaven ble laget" not in plain["label"]
-    assert future["label"].startswith(plain["label"])
-    assert "etter datoen utgaven ble laget" in future["label"]
-
-
 def test_second_round_variables(summary, effect_table, change_counts, items, codebook):
     """model.*, clear.* and devarea.*: non-numeric keys, formatted like the rest."""
     keys = codebook.factor_keys
@@ -299,3 +289,13 @@ def test_second_round_variables(summary, effect_table, change_counts, items, cod
                 assert not str(key).isdigit(), (section, key)
                 if isinstance(value, dict):
                     stack.append(value)
+
+
+def test_a_future_data_date_is_stated_on_the_edition(summary, effect_table, change_counts, items):
+    plain = _variables(summary, effect_table, change_counts, items)["edition"]
+    summary["parameters"]["as_of_future"] = True
+    future = _variables(summary, effect_table, change_counts, items)["edition"]
+    assert (plain["as_of_future"], future["as_of_future"]) == ("nei", "ja")
+    assert "etter datoen utgaven ble laget" not in plain["label"]
+    assert future["label"].startswith(plain["label"])
+    assert "etter datoen utgaven ble laget" in future["label"]

@@ -30,7 +30,9 @@ PARAMETERS = {
     "clear_change_z": 1.96,
 }
 MIRRORED = ("min_respondents", "positive_threshold", "reliability", "confidence", "clear_change_z")
-"""StatsParams fields the parameters cell repeats as literals (as_of and cohorts are parsed)."""
+"""StatsParams fields the parameters cell repeats as literals."""
+PARSED = ("as_of", "as_of_future", "cohorts")
+"""StatsParams fields make_params derives from the cell's text (as_of, allow_future, cohorts)."""
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +59,7 @@ def test_parameters_cell_mirrors_stats_params(notebook) -> None:
         for node in ast.parse(tagged.source).body
         if isinstance(node, ast.Assign)
     }
-    defaults = {
-        f.name: f.default for f in fields(StatsParams) if f.name not in ("as_of", "cohorts")
-    }
+    defaults = {f.name: f.default for f in fields(StatsParams) if f.name not in PARSED}
     assert set(defaults) == set(MIRRORED)
     assert {name: values[name] for name in MIRRORED} == defaults
     accepted = set(inspect.signature(make_params).parameters)

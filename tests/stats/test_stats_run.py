@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import math
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,8 @@ import pytest
 import yaml
 
 from pipeline.errors import AnalysisError
-from pipeline.stats import effect, evaluation, facts
+from pipeline.stats import effect, evaluation, facts, mixed_model
+from pipeline.stats import run as run_module
 from pipeline.stats.devareas import DEVAREA_COLUMNS
 from pipeline.stats.mixed_model import MODEL_COLUMNS
 from pipeline.stats.params import StatsParams
@@ -139,6 +141,20 @@ def test_a_failing_edition_keeps_the_last_outputs(processed_dir: Path, tmp_path:
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     with pytest.raises(AnalysisError, match=r"as_of=2017-01-01, cohorts=all"):
         _run(processed_dir, tmp_path, as_of=dt.date(2017, 1, 1))
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_a_model_that_does_not_converge_writes_nothing(
+    processed_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real non-convergence (an iteration budget of one) names the factor, and the last
+    good outputs stay as they were."""
+    _run(processed_dir, tmp_path)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    monkeypatch.setattr(run_module, "effect_model", partial(mixed_model.effect_model, max_iter=1))
+    with pytest.raises(AnalysisError, match=r"effect model, factor \w+: the mixed model did not"):
+        _run(processed_dir, tmp_path)
     after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     assert before == after
 
