@@ -39,11 +39,8 @@ def chosen_matrix(
     """True where a group chose a factor; rows ``group_ids``, columns ``factor_keys``."""
     chosen = development_areas.loc[development_areas["group_id"].isin(list(group_ids))]
     marks = pd.crosstab(chosen["group_id"].astype(str), chosen["factor"]) > 0
-    return (
-        marks.reindex(index=[str(g) for g in group_ids], columns=list(factor_keys))
-        .fillna(False)
-        .astype(bool)
-    )
+    index, columns = [str(g) for g in group_ids], list(factor_keys)
+    return marks.reindex(index=index, columns=columns, fill_value=False).astype(bool)
 
 
 def group_contrasts(changes: pd.DataFrame, chosen: pd.DataFrame) -> pd.Series:
