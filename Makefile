@@ -28,7 +28,7 @@ export PIPELINE_ROOT := $(CURDIR)
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: help report test test-quarto lint lock lab clean distclean validate render hooks decrypt
+.PHONY: help report test test-quarto lint lock lab clean distclean validate render hooks decrypt profiles profile profiles-list
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -63,6 +63,15 @@ report: $(SETUP) ## build data → statistics → figures → _book/ (HTML + PDF
 	@$(PY) -m pipeline build --project $(CURDIR) -p as_of $(AS_OF) -p cohorts $(COHORTS) $(PARAMS) \
 		--renderer $(RENDERER) $(if $(BASELINE),--baseline $(BASELINE))
 
+profiles: $(SETUP) ## every group's confidential profile → _profiles/kull-NN/<group_id>.pdf (changed groups only)
+	@$(PY) -m pipeline profiles -p as_of $(AS_OF) $(PARAMS)
+
+profile: $(SETUP) ## one group's profile: make profile GROUP=ID (ids: make profiles-list)
+	@$(PY) -m pipeline profiles -p as_of $(AS_OF) $(PARAMS) --group "$(GROUP)"
+
+profiles-list: $(SETUP) ## list the group ids that get a profile in this edition
+	@$(PY) -m pipeline profiles -p as_of $(AS_OF) $(PARAMS) --list
+
 validate: $(SETUP) ## check data/raw against the contract and list every problem
 	@$(PY) -m pipeline validate data/raw
 
@@ -96,7 +105,7 @@ lab: $(SETUP) ## open the notebooks in JupyterLab (installs the 'lab' extra)
 	@$(VENV)/bin/jupyter lab notebooks/
 
 clean: ## remove build outputs (keeps .venv and data/raw)
-	rm -rf build _book report/_generated _variables.yml data/decrypted
+	rm -rf build _book _profiles report/_generated _variables.yml data/decrypted
 	find data/processed -mindepth 1 ! -name README.md -exec rm -rf {} +
 
 distclean: clean ## also remove the virtual environment

@@ -190,6 +190,37 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _disclosure(args: argparse.Namespace) -> int:
+    from pipeline.disclosure import check_published
+
+    print(check_published(PATHS))
+    return 0
+
+
+def _profiles(args: argparse.Namespace) -> int:
+    from pipeline.paths import Paths, find_root
+    from pipeline.profiles.build import build_profiles
+    from pipeline.profiles.data import edition_for
+    from pipeline.stats.params import parse_as_of
+
+    params = dict(args.param)
+    as_of = parse_as_of(params.pop("as_of", ""))
+    min_respondents = int(params.pop("min_respondents", 3))
+    paths = Paths(find_root(Path(args.project)) if args.project else PATHS.root)
+    if args.list:
+        edition = edition_for(paths.processed, as_of, min_respondents)
+        for group_id in edition.group_ids:
+            row = edition.groups.loc[edition.groups["group_id"] == group_id].iloc[0]
+            print(f"{group_id}\tkull {int(row['kull']):>2}\t{row['organisation']}")
+        return 0
+    if args.group is not None and not args.group.strip():
+        raise PipelineError(
+            "GROUP is empty: make profile GROUP=ID (list the ids: make profiles-list)"
+        )
+    build_profiles(paths, as_of, min_respondents, group=args.group, workers=args.workers)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
@@ -277,6 +308,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-wait", action="store_true", help="exit at once if a build is already running"
     )
     p.set_defaults(func=_build)
+
+    p = sub.add_parser(
+        "profiles",
+        help="every group's confidential Effect profile → _profiles/kull-NN/<group_id>.pdf",
+        description="Runs notebooks/04_profile.ipynb for each group with wave-1 answers by "
+        "as_of whose inputs changed (or for --group alone), into _profiles/.",
+    )
+    p.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="-p as_of 2019-06-30, -p min_respondents 4 (others are ignored)",
+    )
+    p.add_argument("--group", help="build this group_id only (always rebuilt)")
+    p.add_argument("--list", action="store_true", help="list the groups that get a profile")
+    p.add_argument("--workers", type=int, default=2, help="kernels in parallel (default 2)")
+    p.add_argument("--project", help="project folder (default: the one this runs in)")
+    p.set_defaults(func=_profiles)
+
+    p = sub.add_parser("disclosure", help="disclosure control over _book/ (make report runs it)")
+    p.set_defaults(func=_disclosure)
     return parser
 
 

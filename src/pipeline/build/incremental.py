@@ -215,6 +215,7 @@ def _run_data_stages(paths: Paths, names: list[str], params: Mapping[str, object
 def _render_and_record(paths: Paths, request: BuildRequest, say: Callable[[str], None]) -> None:
     """Provenance fragment, render and manifest, with the previous book back on failure."""
     from pipeline.build.manifest import provenance, provenance_markdown, write_manifest
+    from pipeline.disclosure import check_published
     from pipeline.render import render
     from pipeline.report.record import RECORD_FILE, record_paragraph
 
@@ -227,3 +228,4 @@ def _render_and_record(paths: Paths, request: BuildRequest, say: Callable[[str],
         say("Endringer siden forrige bygg:")
         for line in lines:
             say(f"  {line}")
+        say(check_published(paths))  # a disclosive book never replaces the last good one
