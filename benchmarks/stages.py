@@ -4,8 +4,9 @@ Usage: .venv/bin/python benchmarks/stages.py [--scales 1 10 100] [--repeat 3]
 
 For each scale it writes a synthetic tree (``synth --scale N``: 63·N groups) into a
 temporary folder and times each stage's library call in a fresh process (median of the
-repeats), with that process's peak memory. The numbers are for a note or the README,
-not for a test: the machines are noisy.
+repeats), with that process's peak memory, and prints how the three stages together grow
+against the first scale (target at 100×: ≤ 3× the 1× time, peak < 1 GB). The numbers are
+for a note or the README, not for a test: the machines are noisy.
 """
 
 from __future__ import annotations
@@ -82,13 +83,15 @@ def main() -> int:
             rows.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
     print()
-    print("| groups | clean s | statistics s | figures s | peak MB (clean/stats/figures) |")
-    print("|---:|---:|---:|---:|---|")
+    print("| groups | clean s | statistics s | figures s | total s | ÷ first | peak MB (c/s/f) |")
+    print("|---:|---:|---:|---:|---:|---:|---|")
+    first = sum(rows[0][s]["median_s"] for s in STAGE_CODE)
     for r in rows:
+        total = sum(r[s]["median_s"] for s in STAGE_CODE)
         peaks = "/".join(str(r[s]["peak_mb"]) for s in STAGE_CODE)
         print(
             f"| {r['groups']} | {r['clean']['median_s']} | {r['statistics']['median_s']} "
-            f"| {r['figures']['median_s']} | {peaks} |"
+            f"| {r['figures']['median_s']} | {total:.2f} | {total / first:.2f} | {peaks} |"
         )
     return 0
 
