@@ -1,6 +1,6 @@
 # Builds the "Konstruktiv uro" report from data/raw with one command.
-# Every stage has real file dependencies: a stage reruns only when its inputs,
-# its code or its parameters changed (DESIGN.md section 1).
+# `make report` calls `python -m pipeline build`, which reruns a stage only when the content
+# of its inputs, its code or its parameters changed (DESIGN.md sections 1 and 7).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -22,27 +22,22 @@ PARAMS ?=
 RENDERER ?= auto
 BASELINE ?=
 
-STAMPS := build/stamps
-# Newest commit time of the inputs, so the PDF dates and ids do not depend on the clock.
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct -- data report src notebooks _quarto.yml 2>/dev/null || echo 0)
-export SOURCE_DATE_EPOCH
+# Run in this folder, whatever folder the venv's editable install points at (a copy made
+# with cp -a builds into itself).
+export PIPELINE_ROOT := $(CURDIR)
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-RAW_FILES := $(shell find data/raw -type f 2>/dev/null | LC_ALL=C sort)
-REFERENCE := data/reference/codebook.yaml
-PIPELINE_CORE := $(wildcard src/pipeline/*.py) $(wildcard src/pipeline/build/*.py)
-DATA_CODE := $(shell find src/pipeline/data -name '*.py' 2>/dev/null)
-STATS_CODE := $(shell find src/pipeline/stats src/pipeline/report -name '*.py' 2>/dev/null)
-FIGURE_CODE := $(shell find src/pipeline/figures -name '*.py' 2>/dev/null)
-RENDER_CODE := $(shell find src/pipeline/render -type f 2>/dev/null)
-REPORT_SOURCES := _quarto.yml $(shell find report -maxdepth 1 -name '*.qmd' 2>/dev/null)
-
-.PHONY: help report test lint lock lab clean distclean validate render
+.PHONY: help report test test-quarto lint lock lab clean distclean validate render
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
-	@echo "  Variables: AS_OF=YYYY-MM-DD (edition, default today), COHORTS=all|0,1,2, RENDERER=auto|quarto|builtin"
+	@echo "  Variables:"
+	@echo "    AS_OF=YYYY-MM-DD      the edition's data date (default today; a later date needs PARAMS='-p allow_future true')"
+	@echo "    COHORTS=all|0-7,9     which kull the edition covers (default all)"
+	@echo "    PARAMS='-p NAME VALUE ...'  more notebook parameters, e.g. -p min_respondents 4"
+	@echo "    RENDERER=auto|quarto|builtin  auto = Quarto when on PATH, else the built-in renderer"
+	@echo "    BASELINE=path/to/build-manifest.json  compare the change summary with this build"
 
 $(VENV_STAMP): requirements.lock pyproject.toml
 	@echo "[setup] creating $(VENV) from requirements.lock"
@@ -57,35 +52,11 @@ $(NODE_STAMP): tests/quality/package-lock.json
 	@npm ci --prefix tests/quality --no-audit --no-fund --silent
 	@touch $@
 
-# Parameters are a dependency too: build/params.txt is rewritten (while make reads this
-# file) only when their values change, so a changed AS_OF reruns the statistics onwards.
-PARAMS_LINE := as_of=$(AS_OF) cohorts=$(COHORTS) $(PARAMS)
-$(shell mkdir -p build && { echo '$(PARAMS_LINE)' | cmp -s - build/params.txt || echo '$(PARAMS_LINE)' > build/params.txt; })
-
-$(STAMPS)/clean: $(SETUP) $(RAW_FILES) $(REFERENCE) $(DATA_CODE) $(PIPELINE_CORE) notebooks/01_clean.ipynb
-	@mkdir -p $(STAMPS)
-	@$(PY) -m pipeline run --stage clean
-	@touch $@
-
-$(STAMPS)/statistics: $(STAMPS)/clean build/params.txt $(STATS_CODE) notebooks/02_statistics.ipynb $(REFERENCE) data/reference/programme.yaml
-	@$(PY) -m pipeline run --stage statistics -p as_of $(AS_OF) -p cohorts $(COHORTS) $(PARAMS)
-	@touch $@
-
-$(STAMPS)/figures: $(STAMPS)/statistics $(FIGURE_CODE) notebooks/03_figures.ipynb data/reference/programme.yaml
-	@$(PY) -m pipeline run --stage figures
-	@touch $@
-
-$(STAMPS)/render: $(STAMPS)/figures $(REPORT_SOURCES) $(RENDER_CODE)
-	@$(PY) -m pipeline provenance
-	@$(PY) -m pipeline render --renderer $(RENDERER)
-	@touch $@
-
-$(STAMPS)/manifest: $(STAMPS)/render
-	@$(PY) -m pipeline manifest $(if $(BASELINE),--baseline $(BASELINE))
-	@touch $@
-
-report: $(STAMPS)/manifest ## build data → statistics → figures → _book/ (HTML + PDF) + manifest
-	@echo "report: _book/index.html and _book/konstruktiv-uro.pdf"
+# Which stages are stale is decided by content inside the package (DESIGN.md section 7), so
+# `make report` and `python -m pipeline build` behave alike and mtimes never matter.
+report: $(SETUP) ## build data → statistics → figures → _book/ (HTML + PDF) + manifest, as needed
+	@$(PY) -m pipeline build --project $(CURDIR) -p as_of $(AS_OF) -p cohorts $(COHORTS) $(PARAMS) \
+		--renderer $(RENDERER) $(if $(BASELINE),--baseline $(BASELINE))
 
 validate: $(SETUP) ## check data/raw against the contract and list every problem
 	@$(PY) -m pipeline validate data/raw
@@ -97,6 +68,11 @@ render: $(SETUP) ## render the book again from what report/_generated holds
 test: $(SETUP) $(NODE_STAMP) ## set up and run lint + the whole test suite
 	@$(VENV)/bin/ruff check .
 	@$(PY) -m pytest -q
+	@command -v quarto >/dev/null || echo "test: the Quarto lane was skipped (quarto is not on PATH; see make test-quarto)"
+
+test-quarto: $(SETUP) ## run only the tests that need the real Quarto CLI (fails without it)
+	@command -v quarto >/dev/null || { echo "test-quarto: quarto is not on PATH (README: Quarto versions)"; exit 1; }
+	@$(PY) -m pytest -q -m quarto
 
 lint: $(SETUP) ## ruff on the code
 	@$(VENV)/bin/ruff check .

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from pipeline.errors import PipelineError
@@ -23,6 +24,8 @@ def _validate(args: argparse.Namespace) -> int:
 
     raw = validate_raw(Path(args.raw_dir))
     print(raw.summary())
+    for note in raw.notes:
+        print(f"  note: {note}")
     return 0
 
 
@@ -40,14 +43,27 @@ def _run(args: argparse.Namespace) -> int:
     }
     names = [args.stage] if args.stage else list(STAGE_NAMES)
     # papermill's cell progress bar helps on a terminal and clutters CI logs.
-    run_stages(names, base, extra, progress=sys.stderr.isatty() and not args.quiet)
+    with _project_lock():
+        run_stages(names, base, extra, progress=sys.stderr.isatty() and not args.quiet)
     return 0
 
 
+def _project_lock() -> AbstractContextManager[None]:
+    """The build lock, so a single step never runs inside a `make report` of the same project."""
+    from pipeline.build.lock import build_lock
+
+    return build_lock(PATHS.root / "build", say=lambda line: print(line, file=sys.stderr))
+
+
 def _render(args: argparse.Namespace) -> int:
+    import os
+
+    from pipeline.build.incremental import default_epoch
     from pipeline.render import render
 
-    result = render(PATHS.root, renderer=args.renderer)
+    os.environ.setdefault("SOURCE_DATE_EPOCH", default_epoch(PATHS.root))
+    with _project_lock():
+        result = render(PATHS.root, renderer=args.renderer)
     print(result)
     return 0
 
@@ -73,6 +89,28 @@ def _manifest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _build(args: argparse.Namespace) -> int:
+    import signal
+
+    from pipeline.build.incremental import BuildRequest, build
+    from pipeline.paths import Paths, find_root
+
+    root = find_root(Path(args.project)) if args.project else PATHS.root
+    request = BuildRequest(
+        params=dict(args.param),
+        renderer=args.renderer,
+        baseline=Path(args.baseline).resolve() if args.baseline else None,
+        wait=not args.no_wait,
+    )
+    signal.signal(signal.SIGTERM, _stop)  # a stopped build tidies up as after Ctrl-C
+    build(Paths(root), request)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
@@ -90,12 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("raw_dir", nargs="?", default=str(PATHS.raw), help="default data/raw")
     p.set_defaults(func=_validate)
 
-    from pipeline.build.runner import STAGE_NAMES
+    from pipeline.build.inputs import DATA_STAGES
 
     p = sub.add_parser("run", help="execute the notebooks with papermill, stage by stage")
     p.add_argument("--raw", default=str(PATHS.raw), help="raw data folder (default data/raw)")
     p.add_argument("--processed", default=str(PATHS.processed), help="default data/processed")
-    p.add_argument("--stage", choices=STAGE_NAMES, help="run only this stage")
+    p.add_argument("--stage", choices=[s.name for s in DATA_STAGES], help="run only this stage")
     p.add_argument(
         "-p",
         "--param",
@@ -118,6 +156,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("manifest", help="write _book/build-manifest.json and the change summary")
     p.add_argument("--baseline", help="compare with this manifest instead of the last build's")
     p.set_defaults(func=_manifest)
+
+    p = sub.add_parser(
+        "build",
+        help="what make report does: every stale stage, render, provenance and manifest",
+        description="Reruns each stage whose inputs (files, code, parameters, renderer) "
+        "changed by content, one build at a time per project.",
+    )
+    p.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="notebook parameter, e.g. -p as_of 2019-06-30 -p cohorts 0-7",
+    )
+    p.add_argument("--renderer", choices=("auto", "quarto", "builtin"), default="auto")
+    p.add_argument("--baseline", help="compare with this manifest instead of the last build's")
+    p.add_argument("--project", help="project folder (default: the one this runs in)")
+    p.add_argument(
+        "--no-wait", action="store_true", help="exit at once if a build is already running"
+    )
+    p.set_defaults(func=_build)
     return parser
 
 
@@ -128,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted: the previous outputs are left as they were", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -35,3 +35,7 @@ class RenderError(PipelineError):
 
 class StageError(PipelineError):
     """A notebook stage failed; the message names the notebook and the failing cell."""
+
+
+class BuildBusyError(PipelineError):
+    """Another build holds the project's lock and the caller chose not to wait."""

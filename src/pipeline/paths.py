@@ -1,7 +1,8 @@
 """The one place that knows where things live in the project tree.
 
-Everything is derived from the repository root so that notebooks executed by
-papermill (whose working directory is ``build/notebooks``) find the same files.
+Everything is derived from the project root, found from where the command runs (papermill
+runs the notebooks with the project root as their working directory), so a copied working
+folder always reads and writes its own files.
 """
 
 from __future__ import annotations
@@ -11,18 +12,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-def _find_root() -> Path:
+def _is_project(folder: Path) -> bool:
+    return (folder / "_quarto.yml").exists() and (folder / "src" / "pipeline").is_dir()
+
+
+def find_root(cwd: Path | None = None) -> Path:
+    """The project the command runs in: ``PIPELINE_ROOT``, else the working folder or a parent.
+
+    Never the folder the package was installed from: the editable install in a copied
+    ``.venv`` still points at the original checkout, and a copy must build into itself.
+    """
     env = os.environ.get("PIPELINE_ROOT")
     if env:
         return Path(env).resolve()
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / "_quarto.yml").exists() and (parent / "src" / "pipeline").is_dir():
-            return parent
-    return Path.cwd().resolve()
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if _is_project(folder):
+            return folder
+    return here
 
 
-ROOT = _find_root()
+ROOT = find_root()
 
 
 @dataclass(frozen=True)

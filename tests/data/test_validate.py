@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,6 +63,46 @@ def _replace(rel: str, new: str, data: bytes) -> Callable[[RawTree], None]:
 
 def _cell(rel: str, line: int, column: str, value: str) -> Callable[[RawTree], None]:
     return lambda tree: tree.set_cell(rel, line, column, value)
+
+
+def _extra_answers(rel: str, line: int, ids: list[str]) -> Callable[[RawTree], None]:
+    """Appends copies of one answer row under new respondent ids: answers beyond the members."""
+
+    def edit(header: list[str], rows: list[list[str]]) -> None:
+        for respondent in ids:
+            row = list(rows[line - 2])
+            row[header.index("respondent_id")] = respondent
+            rows.append(row)
+
+    return lambda tree: tree.rewrite(rel, edit)
+
+
+def _future_group(tree: RawTree) -> None:
+    """G001 starts in 2999, yet kull-00/effect.csv holds its wave 2 answers."""
+    tree.set_cell(G0, 2, "start_date", "2999-01-10")
+    tree.set_cell(G0, 2, "end_date", "2999-06-10")
+
+
+def _workbook(sheets: dict[str, list[list[str]]]) -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _groups_workbook_without_the_table(tree: RawTree) -> None:
+    (tree.root / G1).unlink()
+    data = _workbook({"Info": [["Eksportert", "2019-06-30"]], "Ark2": [["a", "b"], ["1", "2"]]})
+    tree.write_bytes("kull-01/groups.xlsx", data)
 
 
 RULES = [
@@ -156,6 +197,16 @@ RULES = [
     ("group_of_another_cohort", _cell(M1, 2, "group_id", "G001"), M1, 2, "group_id",
      "belongs to"),
     ("group_without_members", _drop_rows(M0, "G002"), G0, 3, "group_id", "group has no rows"),
+    # Plausibility across files (DESIGN.md section 2).
+    ("more_effect_respondents_than_members", _extra_answers(E0, 2, ["r4"]), E0, 14,
+     "respondent_id", "group G001 has 3 members in"),
+    ("more_evaluation_answers_than_members", _extra_answers(V0, 2, ["e3", "e4"]), V0, 7,
+     "respondent_id", "this is answer 4; a group's answers are at most its members"),
+    ("later_wave_before_the_group_starts", _future_group, E0, 5, "wave",
+     "wave 2 answer for group G001, which starts on 2999-01-10"),
+    # Real exports.
+    ("workbook_without_the_tables_sheet", _groups_workbook_without_the_table,
+     "kull-01/groups.xlsx", 0, "-", "none of the sheets ('Info', 'Ark2') has a header with"),
 ]  # fmt: skip
 
 
@@ -187,7 +238,8 @@ def test_rule_fails_and_leaves_files_alone(
         if p.file.endswith(f"/{file}") and (p.line, p.column) == (line, column) and rule in p.rule
     ]
     assert hits, listing
-    assert f"{file}:{line}:{column}: " in str(caught.value)
+    where = f"{file}: " if line == 0 else f"{file}:{line}:{column}: "
+    assert where in str(caught.value)
     assert snapshot(raw_tree.root) == raw_before
     assert snapshot(processed_dir) == processed_before
     assert sorted(p.name for p in processed_dir.parent.iterdir()) == ["processed", "raw"]
@@ -373,3 +425,112 @@ def test_labels_take_the_codebook_spelling(raw_tree: RawTree, codebook: Codebook
     assert raw.groups["org_type"].iloc[0] == "departement"
     assert raw.members["gender"].iloc[0] == "kvinne"
     assert "klart_formal" in set(raw.development_areas["factor"])
+
+
+def test_export_metadata_is_ignored_and_free_text_kept_apart(
+    raw_tree: RawTree, processed_dir: Path
+) -> None:
+    raw_tree.add_column(V0, "Starttid", "2019-05-02 10:14")
+    raw_tree.add_column(V0, "Sluttid", "2019-05-02 10:21")
+    raw_tree.add_column(V0, "kommentar", "")
+    raw_tree.set_cell(V0, 3, "kommentar", "Nyttige samlinger")
+
+    raw = clean(raw_tree.root, processed_dir)
+
+    assert "starttid" not in raw.evaluation and "kommentar" not in raw.evaluation
+    assert raw.free_text[["group_id", "respondent_id", "column", "text"]].values.tolist() == [
+        ["G001", "e2", "kommentar", "Nyttige samlinger"]
+    ]
+    report = json.loads((processed_dir / "validation.json").read_text(encoding="utf-8"))
+    entry = next(f for f in report["files"] if f["path"] == V0)
+    assert entry["ignored_columns"] == ["starttid", "sluttid"]
+    assert entry["free_text_columns"] == ["kommentar"]
+    assert any("ignored export metadata column(s) starttid, sluttid" in n for n in raw.notes)
+    assert (processed_dir / "free_text.parquet").is_file()
+
+
+def test_spreadsheet_leftovers_are_ignored_with_a_note(raw_tree: RawTree) -> None:
+    raw_tree.write_bytes("kull-00/~$groups.xlsx", b"owner file")
+    raw_tree.write_bytes("kull-00/.~lock.members.csv#", b"lock")
+
+    raw = validate_raw(raw_tree.root)
+
+    ignored = [n for n in raw.notes if "left by a spreadsheet program" in n]
+    assert [Path(n.split(":")[0]).name for n in ignored] == [".~lock.members.csv#", "~$groups.xlsx"]
+
+
+def test_workbook_table_is_read_from_the_sheet_that_fits(raw_tree: RawTree) -> None:
+    header, rows = raw_tree.read_csv(G1)
+    (raw_tree.root / G1).unlink()
+    sheets = {"Om eksporten": [["Questback", "2019"]], "Grupper": [header, *rows]}
+    raw_tree.write_bytes("kull-01/groups.xlsx", _workbook(sheets))
+
+    raw = validate_raw(raw_tree.root)
+
+    assert "G101" in set(raw.groups["group_id"])
+    assert any(n.endswith("kull-01/groups.xlsx: read the sheet 'Grupper', whose header fits")
+               for n in raw.notes)  # fmt: skip
+    record = next(f for f in raw.files if f.path == "kull-01/groups.xlsx")
+    assert record.sheet == "Grupper"
+
+
+def test_missing_raw_folder_says_where_it_looked(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError) as caught:
+        validate_raw(tmp_path / "nowhere")
+
+    (problem,) = caught.value.problems
+    assert str(problem) == (
+        f"{tmp_path / 'nowhere'}: raw data folder not found: looked for {tmp_path / 'nowhere'}"
+    )
+
+
+def test_a_file_with_wrong_columns_comes_before_what_it_causes(raw_tree: RawTree) -> None:
+    raw_tree.set_cell(M0, 4, "age", "x")
+    raw_tree.rename_column(G0, "group_id", "gruppe")
+
+    with pytest.raises(ValidationError) as caught:
+        validate_raw(raw_tree.root)
+
+    shown = [str(p).split("/raw/")[1] for p in caught.value.problems]
+    assert shown[:2] == [
+        "kull-00/groups.csv:1:group_id: missing required column",
+        "kull-00/groups.csv:1:gruppe: unknown column; groups has group_id, kull, organisation, "
+        "org_type, start_date, end_date",
+    ]
+    assert shown[2:] == [
+        "kull-00/members.csv:4:age: value 'x' — age must be a number from 18 to 80"
+    ]
+
+
+NEW_RULES = [case for case in RULES if case[0] in {
+    "more_effect_respondents_than_members", "more_evaluation_answers_than_members",
+    "later_wave_before_the_group_starts", "workbook_without_the_tables_sheet",
+}]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("mutate", "file", "line", "column", "rule"),
+    [pytest.param(*case[1:], id=case[0]) for case in NEW_RULES],
+)
+def test_validate_command_exits_1_naming_file_line_column_and_rule(
+    raw_tree: RawTree,
+    snapshot: Snapshot,
+    capsys: pytest.CaptureFixture[str],
+    mutate: Callable[[RawTree], object],
+    file: str,
+    line: int,
+    column: str,
+    rule: str,
+) -> None:
+    from pipeline.cli import main
+
+    mutate(raw_tree)
+    before = snapshot(raw_tree.root)
+
+    code = main(["validate", str(raw_tree.root)])
+
+    err = capsys.readouterr().err
+    where = f"{file}: " if line == 0 else f"{file}:{line}:{column}: "
+    assert code == 1
+    assert any(where in row and rule in row for row in err.splitlines()), err
+    assert snapshot(raw_tree.root) == before

@@ -1,10 +1,20 @@
-"""make reruns only what changed: nothing after a build, the render after a prose edit,
-and everything downstream of the data (with a change summary) when a cohort is added."""
+"""Builds you can trust, in one copy of the project built once (DESIGN.md section 7).
+
+Nothing reruns after a build; a prose edit reruns only the render; a cohort unzipped or
+copied with old modification times is in the report and a deleted one is gone; a second
+concurrent build waits; Ctrl-C during the render keeps the previous book; a ``cp -a`` copy
+builds into itself. The tests run in file order and share the copy, to keep `make test`
+short: each leaves the copy built and up to date for the next.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import shutil
+import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -15,6 +25,9 @@ from tests.conftest import Build, make
 
 LATEST = "AS_OF=2022-06-30"
 ARGS = ("report", LATEST, "RENDERER=builtin")
+PAGES = 10  # Sammendrag, five chapters, four appendices
+DEBRIS = ("._book.old", "._book.rendering", "build/staging", "data/.processed.old")
+OLD = time.mktime((2001, 1, 1, 0, 0, 0, 0, 0, -1))
 
 
 @pytest.fixture(scope="module")
@@ -25,41 +38,129 @@ def latest(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return Build(root, done.stdout + done.stderr)
 
 
-def _age_everything(root: Path) -> None:
-    """Pushes every file's mtime a little into the past, so a later edit is surely newer."""
-    past = time.time() - 60
-    for path in root.rglob("*"):
-        if path.is_file() and ".venv" not in path.parts:
-            os.utime(path, (past, past))
-    for stamp in sorted((root / "build" / "stamps").iterdir()):
-        os.utime(stamp, (past + 30, past + 30))
+def _tree(root: Path) -> dict[str, str]:
+    """Every file's SHA-256 (the linked venv aside)."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".venv" not in p.relative_to(root).parts
+    }
 
 
-def test_the_latest_edition_covers_all_cohorts(latest: Build) -> None:
-    assert "[statistics] done" in latest.log
-    text = (latest.root / "_book" / "index.html").read_text(encoding="utf-8")
-    assert "30. juni 2022" in text
+def _book(root: Path) -> dict[str, str]:
+    return {k: v for k, v in _tree(root).items() if k.startswith("_book/")}
 
 
-def test_a_second_make_does_nothing(latest: Build) -> None:
-    question = make(latest.root, "-q", "build/stamps/manifest", LATEST, "RENDERER=builtin")
-    assert question.returncode == 0, question.stdout + question.stderr
+def _complete(root: Path) -> None:
+    book = root / "_book"
+    assert len(list(book.glob("*.html"))) == PAGES
+    for name in ("konstruktiv-uro.pdf", "build-manifest.json", "endringer.md"):
+        assert (book / name).is_file(), name
+    for rel in DEBRIS:
+        assert not (root / rel).exists(), rel
+
+
+def _edit_prose(root: Path, text: str) -> None:
+    chapter = root / "report" / "02-toppledergrupper.qmd"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
+
+
+def _start(root: Path, log: Path, *args: str) -> subprocess.Popen[bytes]:
+    """``make`` in its own process group, as a terminal runs it (Ctrl-C reaches the group)."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1561852800"}
+    env.pop("MAKEFLAGS", None)
+    env.pop("PIPELINE_ROOT", None)
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            ["make", "--no-print-directory", "SETUP=", *args],
+            cwd=root,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def test_a_second_make_does_nothing_quickly(latest: Build) -> None:
+    _complete(latest.root)
+    started = time.perf_counter()
     again = make(latest.root, *ARGS)
-    assert again.returncode == 0
-    assert "done in" not in again.stdout + again.stderr
-    assert "rendered" not in again.stdout + again.stderr
+    elapsed = time.perf_counter() - started
+    log = again.stdout + again.stderr
+    assert again.returncode == 0, log
+    assert "report is up to date" in log
+    assert "done in" not in log and "rendered" not in log
+    assert elapsed < 3, f"a no-op make report took {elapsed:.2f} s"  # ~0.3 s on an idle machine
 
 
 def test_editing_prose_reruns_only_the_render(latest: Build) -> None:
-    _age_everything(latest.root)
-    chapter = latest.root / "report" / "02-toppledergrupper.qmd"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    plan = make(latest.root, "-n", *ARGS).stdout
-    assert "pipeline render" in plan
-    assert "--stage" not in plan
+    _edit_prose(latest.root, "Et nytt avsnitt.")
+    done = make(latest.root, *ARGS)
+    log = done.stdout + done.stderr
+    assert done.returncode == 0, log[-3000:]
+    assert "rendered" in log
+    assert "[clean]" not in log and "[statistics]" not in log
+    assert "Et nytt avsnitt." in (latest.root / "_book" / "02-toppledergrupper.html").read_text(
+        encoding="utf-8"
+    )
 
 
-def _add_cohort(raw: Path, source: str, target: str) -> None:
+def test_ctrl_c_during_the_render_keeps_the_previous_book(latest: Build, tmp_path: Path) -> None:
+    before = _book(latest.root)
+    _edit_prose(latest.root, "Et avsnitt som aldri blir ferdig.")
+    proc = _start(latest.root, tmp_path / "make.log", *ARGS)
+    deadline = time.monotonic() + 120
+    while not (latest.root / "._book.rendering").exists():
+        assert proc.poll() is None, (tmp_path / "make.log").read_text(encoding="utf-8")
+        assert time.monotonic() < deadline, "the render never started"
+        time.sleep(0.05)
+    time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGINT)
+    proc.wait(timeout=60)
+    log = (tmp_path / "make.log").read_text(encoding="utf-8")
+    assert proc.returncode != 0
+    assert "interrupted: the previous outputs are left as they were" in log, log
+    assert "Traceback" not in log, log
+    assert _book(latest.root) == before
+    _complete(latest.root)
+
+
+def test_a_concurrent_second_build_waits_and_both_succeed(latest: Build, tmp_path: Path) -> None:
+    lock = latest.root / "build" / "build.lock"
+    first = _start(latest.root, tmp_path / "first.log", *ARGS)
+    while not (lock.is_file() and lock.read_text(encoding="utf-8").strip()):
+        assert first.poll() is None, (tmp_path / "first.log").read_text(encoding="utf-8")
+        time.sleep(0.05)
+    second = _start(latest.root, tmp_path / "second.log", *ARGS)
+    first.wait(timeout=600)
+    second.wait(timeout=600)
+    logs = [(tmp_path / f"{n}.log").read_text(encoding="utf-8") for n in ("first", "second")]
+    assert (first.returncode, second.returncode) == (0, 0), "\n".join(logs)
+    assert "rendered" in logs[0]
+    assert "waiting for the build already running in" in logs[1]
+    assert "report is up to date" in logs[1]
+    _complete(latest.root)
+    html = (latest.root / "_book" / "02-toppledergrupper.html").read_text(encoding="utf-8")
+    assert "Et avsnitt som aldri blir ferdig." in html
+
+
+def test_a_cp_a_copy_builds_into_itself(latest: Build, tmp_path: Path) -> None:
+    copy = tmp_path / "kopi"
+    subprocess.run(["cp", "-a", str(latest.root), str(copy)], check=True)
+    original = _tree(latest.root)
+    _edit_prose(copy, "Bare i kopien.")
+    proc = _start(copy, tmp_path / "copy.log", *ARGS)
+    proc.wait(timeout=600)
+    log = (tmp_path / "copy.log").read_text(encoding="utf-8")
+    assert proc.returncode == 0, log[-3000:]
+    assert "rendered" in log and "[clean]" not in log
+    assert "Bare i kopien." in (copy / "_book" / "02-toppledergrupper.html").read_text("utf-8")
+    assert _tree(latest.root) == original
+
+
+def _replace_cohort(raw: Path, source: str, target: str) -> None:
+    """kull-``target`` from kull-``source``'s files with new ids, as an old archive would
+    unpack it (modification times in 2001); then kull-``source`` is deleted."""
     old, new = int(source), int(target)
     folder = raw / f"kull-{target}"
     folder.mkdir()
@@ -68,16 +169,27 @@ def _add_cohort(raw: Path, source: str, target: str) -> None:
         if csv.name == "groups.csv":
             text = re.sub(rf"^(k{target}-g\d+),{old},", rf"\1,{new},", text, flags=re.M)
         (folder / csv.name).write_text(text, encoding="utf-8")
+    for path in (folder, *folder.iterdir()):
+        os.utime(path, (OLD, OLD))
+    shutil.rmtree(raw / f"kull-{source}")
 
 
-def test_a_new_cohort_reruns_the_data_stages_and_reports_what_moved(latest: Build) -> None:
-    _add_cohort(latest.root / "data" / "raw", "16", "17")
+def test_a_cohort_with_old_mtimes_is_in_the_report_and_a_deleted_one_gone(
+    latest: Build,
+) -> None:
+    _replace_cohort(latest.root / "data" / "raw", "16", "17")
     done = make(latest.root, *ARGS)
     log = done.stdout + done.stderr
     assert done.returncode == 0, log[-4000:]
     for stage in ("[clean] done", "[statistics] done", "[figures] done", "rendered"):
         assert stage in log
-    assert re.search(r"Kull 17 lagt til: 4 grupper, \d+ ledere", log), log[-2000:]
-    assert re.search(r"Grupper: 63 → 67", log), log[-2000:]
     changes = (latest.root / "_book" / "endringer.md").read_text(encoding="utf-8")
-    assert "Kull 17 lagt til" in changes
+    assert re.search(r"Kull 17 lagt til: 4 grupper, \d+ ledere", changes), changes
+    assert "Kull 16 fjernet: 4 grupper" in changes, changes
+    participants = (latest.root / "report/_generated/tables/_deltakere.md").read_text("utf-8")
+    kull = {line.split("|")[1].strip() for line in participants.splitlines()[2:] if "|" in line}
+    assert "17" in kull and "16" not in kull
+    html = " ".join(p.read_text(encoding="utf-8") for p in (latest.root / "_book").glob("*.html"))
+    row = r"<td[^>]*>{}</td>\s*<td[^>]*>[^<]+</td>\s*<td[^>]*>(?:Direktorat|Departement)</td>"
+    assert re.search(row.format(17), html) and not re.search(row.format(16), html)
+    _complete(latest.root)

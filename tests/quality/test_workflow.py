@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.paths import PATHS
+from pipeline.render.quarto import TESTED_VERSIONS
 
 QUALITY = Path(__file__).parent
 
@@ -50,6 +51,9 @@ def test_workflow_rebuilds_on_data_and_sources_and_publishes() -> None:
     steps = [s.get("run", "") + s.get("uses", "") for s in flow["jobs"]["build"]["steps"]]
     assert any("quarto-dev/quarto-actions/setup" in s for s in steps)
     assert any("make test" in s for s in steps)
+    assert any(s.strip() == "make test-quarto" for s in steps)  # the Quarto lane, its own step
+    setup = next(s for s in flow["jobs"]["build"]["steps"] if "quarto-actions" in s.get("uses", ""))
+    assert str(setup["with"]["version"]) in TESTED_VERSIONS
     assert any("make report" in s for s in steps)
     assert any("make validate" in s for s in steps)
     assert any("deploy-pages" in s.get("uses", "") for s in flow["jobs"]["publish"]["steps"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import yaml
 
+from pipeline.render.variables import lookup
 from pipeline.report.numbers import MINUS, NBSP
 from pipeline.report.variables import (
     build_variables,
@@ -92,15 +93,14 @@ FACTOR_FIELDS = [
 
 
 def _get(tree: dict, dotted: str) -> object:
-    for part in dotted.split("."):
-        tree = tree[part]
-    return tree
+    """The value ``{{< var dotted >}}`` shows, by Quarto's rule (both renderers use it)."""
+    return lookup(tree, dotted)
 
 
-def _leaves(tree: dict) -> list:
+def _leaves(tree: dict | list) -> list:
     out = []
-    for value in tree.values():
-        out += _leaves(value) if isinstance(value, dict) else [value]
+    for value in tree.values() if isinstance(tree, dict) else tree:
+        out += _leaves(value) if isinstance(value, dict | list) else [value]
     return out
 
 
@@ -125,6 +125,7 @@ def test_values_are_formatted_the_norwegian_way(summary, effect_table, change_co
     v = _variables(summary, effect_table, change_counts, items)
     assert v["edition"] == {
         "as_of": "30. juni 2019",
+        "as_of_future": "nei",
         "date": "2019-06-30",
         "year": "2019",
         "label": "Utgave per 30. juni 2019",
@@ -164,11 +165,12 @@ def test_factor_rows_and_rankings(summary, effect_table, change_counts, items, c
     assert row["n_dev_area"] == "0" and row["n_dev_area_pct"] == f"0{NBSP}%"
     assert v["factors"][codebook.factors[4].key]["n_dev_area_pct"] == f"13{NBSP}%"  # 4 / 31
     assert row["n_positive"] == "29"
-    assert v["top"]["1"] == {"label": first.label, "d": "1,30"}
-    assert v["top"]["3"]["label"] == codebook.factors[2].label
-    assert v["bottom"]["1"] == {"label": last.label, "d": "0,05"}  # 1.30 − 0.05·25
-    assert v["bottom"]["2"]["label"] == codebook.factors[-2].label
-    assert MINUS not in v["bottom"]["1"]["d"]
+    assert v["top"][0] == {"label": first.label, "d": "1,30"}
+    assert v["top"][2]["label"] == codebook.factors[2].label
+    assert v["bottom"][0] == {"label": last.label, "d": "0,05"}  # 1.30 − 0.05·25
+    assert v["bottom"][1]["label"] == codebook.factors[-2].label
+    assert MINUS not in v["bottom"][0]["d"]
+    assert len(v["top"]) == 3 and len(v["bottom"]) == 2  # lists: Quarto indexes them from 1
 
 
 def test_negative_values_use_the_minus_sign(summary, effect_table, change_counts, items):
@@ -217,3 +219,13 @@ def test_yaml_round_trip_keeps_unicode(summary, effect_table, change_counts, ite
     assert NBSP in text and "\\u" not in text  # real characters, not escapes
     assert text == variables_yaml(variables)
     assert variables["programme"] == {"gatherings": "4"}
+
+
+def test_a_future_data_date_is_stated_on_the_edition(summary, effect_table, change_counts, items):
+    plain = _variables(summary, effect_table, change_counts, items)["edition"]
+    summary["parameters"]["as_of_future"] = True
+    future = _variables(summary, effect_table, change_counts, items)["edition"]
+    assert (plain["as_of_future"], future["as_of_future"]) == ("nei", "ja")
+    assert "etter datoen utgaven ble laget" not in plain["label"]
+    assert future["label"].startswith(plain["label"])
+    assert "etter datoen utgaven ble laget" in future["label"]

@@ -68,8 +68,7 @@ def test_followup_groups(hand_worked, codebook, params) -> None:
     ("as_of", "cohorts", "min_respondents", "found"),
     [
         (dt.date(2018, 6, 30), None, 3, "has 0 among 0 ended"),
-        (dt.date(2019, 6, 30), (1,), 4, "has 0 among 2 ended"),
-        (dt.date(2019, 6, 30), (5,), 3, "has 0 among 0 ended"),
+        (dt.date(2018, 6, 30), None, 4, "has 0 among 0 ended"),
     ],
 )
 def test_too_few_paired_groups_raise_naming_the_edition(
@@ -83,6 +82,24 @@ def test_too_few_paired_groups_raise_naming_the_edition(
     assert f"as_of={as_of.isoformat()}" in message
     assert f"cohorts={params.cohorts_label}" in message
     assert found in message
+
+
+@pytest.mark.parametrize(
+    ("cohorts", "min_respondents", "empty"),
+    [((1,), 4, "kull 1"), ((3,), 3, "kull 3"), ((1, 3), 4, "kull 1, 3")],
+)
+def test_a_selected_kull_with_nothing_to_analyse_is_named(
+    hand_worked, codebook, cohorts, min_respondents, empty
+) -> None:
+    params = StatsParams(
+        as_of=dt.date(2019, 6, 30), cohorts=cohorts, min_respondents=min_respondents
+    )
+    ended = selection.ended_groups(hand_worked.groups, params)
+    with pytest.raises(AnalysisError) as info:
+        selection.paired_groups(hand_worked.effect, ended, codebook.factor_keys, params)
+    message = str(info.value)
+    assert message.startswith(f"nothing to analyse in {empty}: no group there had ended by")
+    assert "Choose a later as_of" not in message
 
 
 def test_two_paired_groups_are_enough(hand_worked, codebook) -> None:

@@ -19,6 +19,7 @@ PARAMETERS = {
     "generated_dir": "report/_generated",
     "cohorts": "all",
     "as_of": "",
+    "allow_future": False,
     "min_respondents": 3,
     "positive_threshold": 0.1,
     "reliability": 0.90,

@@ -7,7 +7,13 @@ import datetime as dt
 import pytest
 
 from pipeline.errors import AnalysisError
-from pipeline.stats.params import StatsParams, make_params, parse_as_of, parse_cohorts
+from pipeline.stats.params import (
+    StatsParams,
+    check_as_of,
+    make_params,
+    parse_as_of,
+    parse_cohorts,
+)
 
 TODAY = dt.date(2024, 3, 1)
 
@@ -78,3 +84,19 @@ def test_make_params_from_notebook_literals() -> None:
     assert params.describe() == "as_of=2019-06-30, cohorts=0,1,2"
     assert params.as_dict()["cohorts"] == [0, 1, 2]
     assert make_params().cohorts_label == "all"
+
+
+def test_an_as_of_after_today_is_refused_unless_allowed() -> None:
+    with pytest.raises(AnalysisError, match=r"as_of 2024-03-02 is after today \(2024-03-01\)"):
+        check_as_of("2024-03-02", today=TODAY)
+    assert check_as_of("2024-03-02", "true", today=TODAY) == dt.date(2024, 3, 2)
+    assert check_as_of("2024-03-01", today=TODAY) == TODAY
+    with pytest.raises(AnalysisError, match="allow_future must be true or false"):
+        check_as_of("2024-03-02", "kanskje", today=TODAY)
+
+
+def test_make_params_records_an_allowed_future_as_of() -> None:
+    future = dt.date.today() + dt.timedelta(days=30)
+    params = make_params(as_of=future.isoformat(), allow_future=True)
+    assert params.as_of_future and params.as_dict()["as_of_future"] is True
+    assert not make_params(as_of="2019-06-30").as_of_future

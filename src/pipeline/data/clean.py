@@ -21,7 +21,11 @@ from pipeline.data.validate import RawData, validate_raw
 from pipeline.errors import PipelineError
 
 VALIDATION_FILE = "validation.json"
-OUTPUTS = frozenset({f"{name}.parquet" for name in TABLE_NAMES} | {VALIDATION_FILE})
+FREE_TEXT_FILE = "free_text.parquet"
+"""The free-text answers (``kommentar``): confidential, read only by an analyst's selection."""
+OUTPUTS = frozenset(
+    {f"{name}.parquet" for name in TABLE_NAMES} | {VALIDATION_FILE, FREE_TEXT_FILE}
+)
 """The entries of the processed folder that this stage owns; later stages own the rest."""
 
 
@@ -39,9 +43,13 @@ def validation_report(raw: RawData) -> dict:
                 "rows": record.rows,
                 "rows_excluded": len(record.excluded),
                 "excluded": [{"line": e.line, "reason": e.reason} for e in record.excluded],
+                "sheet": record.sheet,
+                "ignored_columns": list(record.ignored_columns),
+                "free_text_columns": list(record.free_text_columns),
             }
             for record in raw.files
         ],
+        "notes": list(raw.notes),
         "totals": {"cohorts": len(raw.cohorts)} | {name: len(t) for name, t in tables.items()},
     }
 
@@ -91,6 +99,7 @@ def _sibling(out_dir: Path, role: str) -> Path:
 def _write_outputs(raw: RawData, folder: Path) -> None:
     for name, frame in raw.tables().items():
         _write_parquet(frame, folder / f"{name}.parquet")
+    _write_parquet(raw.free_text, folder / FREE_TEXT_FILE)
     report = json.dumps(validation_report(raw), indent=2, ensure_ascii=False) + "\n"
     (folder / VALIDATION_FILE).write_text(report, encoding="utf-8")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -46,6 +46,18 @@ class AnswerLabel:
 
 
 @dataclass(frozen=True)
+class ExportRules:
+    """How real exports differ from the contract: columns to ignore, free text, named sheets.
+
+    Column names are lower-case, as the readers see them.
+    """
+
+    ignored_columns: frozenset[str] = frozenset()
+    free_text: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sheets: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Codebook:
     factors: tuple[Factor, ...]
     sections: tuple[Section, ...]
@@ -55,6 +67,7 @@ class Codebook:
     score_max: float
     waves: dict[int, str]
     category_descriptions: dict[str, str]
+    export: ExportRules = field(default_factory=ExportRules)
 
     @property
     def factor_keys(self) -> list[str]:
@@ -152,6 +165,18 @@ def parse_codebook(doc: dict) -> Codebook:
         category_descriptions={
             str(c["key"]): str(c["description"]) for c in effect.get("categories", [])
         },
+        export=_export_rules(doc.get("export") or {}),
+    )
+
+
+def _export_rules(doc: dict) -> ExportRules:
+    return ExportRules(
+        ignored_columns=frozenset(str(c).lower() for c in doc.get("ignored_columns") or []),
+        free_text={
+            str(t): tuple(str(c).lower() for c in cols)
+            for t, cols in (doc.get("free_text") or {}).items()
+        },
+        sheets={str(t): str(name) for t, name in (doc.get("sheets") or {}).items()},
     )
 
 

@@ -14,6 +14,11 @@ COHORT_FOLDER = re.compile(r"kull-(\d{2})")
 LOOKS_LIKE_COHORT = re.compile(r"kull", re.IGNORECASE)
 SYNTHETIC_MARKER = "SYNTHETIC"
 EXTENSIONS = (".csv", ".xlsx")
+LEFTOVERS = (
+    re.compile(r"~\$.*"),  # Excel's owner file while a workbook is open
+    re.compile(r"\.~lock\..*#"),  # LibreOffice's lock file
+    re.compile(r"\.DS_Store|Thumbs\.db|desktop\.ini", re.IGNORECASE),
+)
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,8 @@ class Cohort:
     number: int
     folder: Path
     files: dict[str, Path]
+    ignored: tuple[str, ...] = ()
+    """Files a spreadsheet program or the OS left behind, skipped with a note."""
 
 
 def display_base(raw_dir: Path) -> Path:
@@ -51,14 +58,15 @@ def find_cohorts(raw_dir: Path, tables: Collection[str]) -> tuple[list[Cohort], 
     """
     base = display_base(raw_dir)
     if not raw_dir.is_dir():
-        return [], [Problem(str(base), FILE_LEVEL, NO_COLUMN, None, "raw data folder not found")]
+        rule = f"raw data folder not found: looked for {raw_dir.resolve()}"
+        return [], [Problem(str(base), FILE_LEVEL, NO_COLUMN, None, rule)]
     cohorts: list[Cohort] = []
     problems: list[Problem] = []
     for entry in sorted(raw_dir.iterdir()):
         match = COHORT_FOLDER.fullmatch(entry.name)
         if match and entry.is_dir():
-            files, found = _table_files(entry, base / entry.name, tables)
-            cohorts.append(Cohort(int(match.group(1)), entry, files))
+            files, ignored, found = _table_files(entry, base / entry.name, tables)
+            cohorts.append(Cohort(int(match.group(1)), entry, files, ignored))
             problems += found
         elif LOOKS_LIKE_COHORT.match(entry.name):
             rule = "not a cohort folder: name cohort folders kull-NN (two digits, e.g. kull-03)"
@@ -71,11 +79,19 @@ def find_cohorts(raw_dir: Path, tables: Collection[str]) -> tuple[list[Cohort], 
 
 def _table_files(
     folder: Path, shown: Path, tables: Collection[str]
-) -> tuple[dict[str, Path], list[Problem]]:
-    """Maps table names to files; an unknown or doubled file is a problem, not a guess."""
+) -> tuple[dict[str, Path], tuple[str, ...], list[Problem]]:
+    """Maps table names to files; an unknown or doubled file is a problem, not a guess.
+
+    Leftovers of spreadsheet programs (``~$groups.xlsx``, ``.~lock.groups.csv#``) are
+    ignored and named, so the user knows they were seen; other dot-files are skipped.
+    """
     files: dict[str, Path] = {}
+    ignored: list[str] = []
     problems: list[Problem] = []
     for entry in sorted(folder.iterdir()):
+        if any(pattern.fullmatch(entry.name) for pattern in LEFTOVERS):
+            ignored.append(str(shown / entry.name))
+            continue
         if entry.name.startswith("."):
             continue
         name, suffix = entry.stem.lower(), entry.suffix.lower()
@@ -88,4 +104,4 @@ def _table_files(
             problems.append(Problem(str(shown / entry.name), FILE_LEVEL, NO_COLUMN, None, rule))
         else:
             files[name] = entry
-    return files, problems
+    return files, tuple(ignored), problems

@@ -12,7 +12,8 @@ import csv
 import hashlib
 import io
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -45,20 +46,30 @@ class TextTable:
     header_line: int
     excluded: tuple[Excluded, ...]
     sha256: str
+    sheet: str | None = None
+    """The sheet read, when a workbook had several (validation.json says which)."""
 
 
-def read_table(path: Path, shown: str) -> tuple[TextTable | None, list[Problem]]:
-    """Reads ``path``; problems name it as ``shown``. No table comes back with problems."""
+def read_table(
+    path: Path, shown: str, required: Collection[str] = (), sheet: str | None = None
+) -> tuple[TextTable | None, list[Problem]]:
+    """Reads ``path``; problems name it as ``shown``. No table comes back with problems.
+
+    A workbook's sheet is ``sheet`` when given, else the one whose header holds every
+    ``required`` column (DESIGN.md section 2).
+    """
     data = path.read_bytes()
     if not data:
         return None, [Problem(shown, FILE_LEVEL, NO_COLUMN, None, "empty file (0 bytes)")]
+    chosen = None
     if path.suffix.lower() == ".xlsx":
-        rows, problems = _xlsx_rows(data, shown)
+        rows, problems, chosen = _xlsx_rows(data, shown, required, sheet)
     else:
         rows, problems = _csv_rows(data, shown)
     if problems:
         return None, problems
-    return _text_table(rows, shown, hashlib.sha256(data).hexdigest())
+    table, problems = _text_table(rows, shown, hashlib.sha256(data).hexdigest())
+    return (replace(table, sheet=chosen) if table else None), problems
 
 
 def _csv_rows(data: bytes, shown: str) -> tuple[list[Row], list[Problem]]:
@@ -139,16 +150,40 @@ def _legacy_decode(data: bytes) -> str:
         return data.decode("latin-1")
 
 
-def _xlsx_rows(data: bytes, shown: str) -> tuple[list[Row], list[Problem]]:
-    """The first sheet's rows, numbered as the sheet numbers them."""
+def _xlsx_rows(
+    data: bytes, shown: str, required: Collection[str], sheet: str | None
+) -> tuple[list[Row], list[Problem], str | None]:
+    """The rows of the table's sheet, numbered as the sheet numbers them, and its name
+    when the workbook had several sheets to choose from."""
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         rule = f"cannot read as an Excel workbook (.xlsx): {exc}"
-        return [], [Problem(shown, FILE_LEVEL, NO_COLUMN, None, rule)]
-    sheet = book.worksheets[0]
-    cells = sheet.iter_rows(min_row=1, values_only=True)
-    return [(n, [_cell_text(v) for v in row]) for n, row in enumerate(cells, start=1)], []
+        return [], [Problem(shown, FILE_LEVEL, NO_COLUMN, None, rule)], None
+    sheets = {ws.title: _sheet_rows(ws) for ws in book.worksheets}
+    names = ", ".join(f"'{name}'" for name in sheets)
+    if sheet is not None:
+        if sheet not in sheets:
+            rule = f"no sheet named '{sheet}' (the codebook names it); the workbook has {names}"
+            return [], [Problem(shown, FILE_LEVEL, NO_COLUMN, None, rule)], None
+        return sheets[sheet], [], sheet if len(sheets) > 1 else None
+    if len(sheets) == 1:
+        return next(iter(sheets.values())), [], None
+    wanted = {c.lower() for c in required}
+    for name, rows in sheets.items():
+        header = next((fields for _, fields in rows if any(fields)), [])
+        if wanted <= {field.lower() for field in header}:
+            return rows, [], name
+    rule = (
+        f"none of the sheets ({names}) has a header with {', '.join(sorted(wanted))}; "
+        "name the table's sheet under export.sheets in the codebook"
+    )
+    return [], [Problem(shown, FILE_LEVEL, NO_COLUMN, None, rule)], None
+
+
+def _sheet_rows(sheet: object) -> list[Row]:
+    cells = sheet.iter_rows(min_row=1, values_only=True)  # type: ignore[attr-defined]
+    return [(n, [_cell_text(v) for v in row]) for n, row in enumerate(cells, start=1)]
 
 
 def _cell_text(value: object) -> str:

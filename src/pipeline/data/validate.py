@@ -5,16 +5,18 @@ Every problem is collected before failing, so one run tells the user everything 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 import pandera.errors
 
-from pipeline.data.codebook import Codebook, load_codebook
+from pipeline.data import plausibility
+from pipeline.data.codebook import Codebook, ExportRules, load_codebook
 from pipeline.data.layout import Cohort, display_base, find_cohorts, is_synthetic
 from pipeline.data.normalise import normalise
-from pipeline.data.problems import FILE_LEVEL, NO_COLUMN, Problem
+from pipeline.data.problems import COLUMN_CAUSE, CROSS_FILE_CAUSE, FILE_LEVEL, NO_COLUMN, Problem
 from pipeline.data.readers import Excluded, TextTable, read_table
 from pipeline.data.schemas import TABLE_NAMES, TableSpec, table_specs
 from pipeline.data.values import whole_number
@@ -33,6 +35,9 @@ class FileRecord:
     sha256: str
     rows: int
     excluded: tuple[Excluded, ...]
+    sheet: str | None = None
+    ignored_columns: tuple[str, ...] = ()
+    free_text_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,6 +53,8 @@ class RawData:
     effect: pd.DataFrame
     evaluation: pd.DataFrame
     development_areas: pd.DataFrame
+    free_text: pd.DataFrame
+    notes: tuple[str, ...] = ()
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in TABLE_NAMES}
@@ -75,10 +82,17 @@ class _Source:
     path: Path
     shown: str
     text: TextTable
+    ignored_columns: tuple[str, ...] = ()
+    free: pd.DataFrame | None = None
 
 
-def validate_raw(raw_dir: Path, codebook: Codebook | None = None) -> RawData:
-    """Reads and checks every file under ``raw_dir``; raises ValidationError with all problems."""
+def validate_raw(
+    raw_dir: Path, codebook: Codebook | None = None, today: dt.date | None = None
+) -> RawData:
+    """Reads and checks every file under ``raw_dir``; raises ValidationError with all problems.
+
+    ``today`` is the date a group must have started by to have end-of-programme answers.
+    """
     raw_dir = Path(raw_dir)
     codebook = codebook or load_codebook()
     specs = table_specs(codebook)
@@ -87,20 +101,21 @@ def validate_raw(raw_dir: Path, codebook: Codebook | None = None) -> RawData:
     sources: list[_Source] = []
     for cohort in cohorts:
         for spec in specs.values():
-            source, found = _read_source(cohort, spec, base)
+            source, found = _read_source(cohort, spec, base, codebook.export)
             problems += found
             if source is not None:
                 sources.append(source)
     problems += _cross_file_problems(sources)
+    problems += _plausibility_problems(sources, today or dt.date.today())
     if problems:
         raise ValidationError(sorted(set(problems)))
     return _raw_data(raw_dir, cohorts, sources, specs, codebook)
 
 
 def _read_source(
-    cohort: Cohort, spec: TableSpec, base: Path
+    cohort: Cohort, spec: TableSpec, base: Path, export: ExportRules
 ) -> tuple[_Source | None, list[Problem]]:
-    """Reads one table of a cohort and checks it against its schema."""
+    """Reads one table of a cohort, sets aside export metadata and free text, checks the rest."""
     path = cohort.files.get(spec.name)
     if path is None:
         if not spec.required:
@@ -109,10 +124,19 @@ def _read_source(
         rule = f"missing file: every cohort folder needs {spec.name}.csv (or .xlsx)"
         return None, [Problem(shown, FILE_LEVEL, NO_COLUMN, None, rule)]
     shown = str(base / cohort.folder.name / path.name)
-    text, problems = read_table(path, shown)
+    required = [name for name, column in spec.schema.columns.items() if column.required]
+    text, problems = read_table(path, shown, required, export.sheets.get(spec.name))
     if text is None:
         return None, problems
-    return _Source(cohort.number, spec.name, path, shown, text), _table_problems(spec, text, shown)
+    columns = list(text.frame.columns)
+    ignored = tuple(c for c in columns if c in export.ignored_columns)
+    free_names = [c for c in columns if c in export.free_text.get(spec.name, ())]
+    free = text.frame[[c for c in ("respondent_id", "group_id") if c in columns] + free_names]
+    text = replace(text, frame=text.frame.drop(columns=[*ignored, *free_names]))
+    source = _Source(
+        cohort.number, spec.name, path, shown, text, ignored, free if free_names else None
+    )
+    return source, _table_problems(spec, text, shown)
 
 
 def _table_problems(spec: TableSpec, text: TextTable, shown: str) -> list[Problem]:
@@ -143,9 +167,10 @@ def _schema_problems(
         check, column, value, index = (case[k] for k in FAILURE_FIELDS)
         line = text.header_line if index is None or pd.isna(index) else int(index)
         if check == "column_in_dataframe":
-            problems.append(Problem(shown, line, value, None, "missing required column"))
+            rule = "missing required column"
+            problems.append(Problem(shown, line, value, None, rule, COLUMN_CAUSE))
         elif check == "column_in_schema":
-            problems.append(Problem(shown, line, value, None, spec.unknown_column))
+            problems.append(Problem(shown, line, value, None, spec.unknown_column, COLUMN_CAUSE))
         elif check in UNIQUENESS_CHECKS:
             duplicates.add(line)
         elif check in spec.blame:
@@ -187,7 +212,11 @@ def _cross_file_problems(sources: list[_Source]) -> list[Problem]:
     for source in groups:
         problems += _kull_problems(source)
         problems += _claim_group_ids(source, owners)
-    readable = {s.cohort for s in groups if not s.text.frame.empty}
+    # A groups file without rows or without its group_id column has its own problem; the
+    # rows of the other files would only repeat it as "not in any groups file".
+    readable = {
+        s.cohort for s in groups if not s.text.frame.empty and "group_id" in s.text.frame
+    }
     for source in sources:
         if source.table != "groups" and source.cohort in readable:
             problems += _reference_problems(source, owners)
@@ -199,6 +228,30 @@ def _cross_file_problems(sources: list[_Source]) -> list[Problem]:
     for source in groups:
         if source.cohort in members:
             problems += _groups_without_members(source, members[source.cohort])
+    return problems
+
+
+def _plausibility_problems(sources: list[_Source], today: dt.date) -> list[Problem]:
+    """Answers at most the group's members; wave 2 and 3 only for groups that have started."""
+    by_cohort: dict[int, dict[str, _Source]] = {}
+    for source in sources:
+        by_cohort.setdefault(source.cohort, {})[source.table] = source
+    problems: list[Problem] = []
+    for tables in by_cohort.values():
+        members, groups = tables.get("members"), tables.get("groups")
+        counts = plausibility.member_counts(members.text.frame) if members else {}
+        for name, by_wave in (("effect", True), ("evaluation", False)):
+            answers = tables.get(name)
+            if answers is not None and members is not None:
+                problems += plausibility.too_many_answers(
+                    answers.text.frame, counts, answers.shown, members.shown, by_wave
+                )
+        effect = tables.get("effect")
+        if effect is not None and groups is not None:
+            starts = plausibility.start_dates(groups.text.frame)
+            problems += plausibility.later_waves_before_start(
+                effect.text.frame, starts, effect.shown, today
+            )
     return problems
 
 
@@ -246,7 +299,7 @@ def _reference_problems(source: _Source, owners: dict[str, tuple[_Source, int]])
             rule = f"group_id belongs to {owner[0].shown}, not to this cohort folder"
         else:
             continue
-        problems.append(Problem(source.shown, line, "group_id", group_id, rule))
+        problems.append(Problem(source.shown, line, "group_id", group_id, rule, CROSS_FILE_CAUSE))
     return problems
 
 
@@ -280,6 +333,9 @@ def _raw_data(
                 s.text.sha256,
                 len(s.text.frame),
                 s.text.excluded,
+                s.text.sheet,
+                s.ignored_columns,
+                _free_columns(s),
             )
             for s in sources
         ),
@@ -291,7 +347,54 @@ def _raw_data(
         cohorts=tuple(c.number for c in cohorts),
         files=tuple(files),
         **tables,
+        free_text=_free_text(sources),
+        notes=_notes(raw_dir, cohorts, sources),
     )
+
+
+def _free_columns(source: _Source) -> tuple[str, ...]:
+    if source.free is None:
+        return ()
+    return tuple(c for c in source.free.columns if c not in ("group_id", "respondent_id"))
+
+
+FREE_TEXT_COLUMNS = ["table", "kull", "group_id", "respondent_id", "column", "text"]
+
+
+def _free_text(sources: list[_Source]) -> pd.DataFrame:
+    """The free-text answers in long form: confidential, kept out of every analysis."""
+    parts = []
+    for s in sources:
+        if s.free is None:
+            continue
+        ids = [c for c in ("group_id", "respondent_id") if c in s.free.columns]
+        long = s.free.melt(id_vars=ids, var_name="column", value_name="text").dropna(
+            subset=["text"]
+        )
+        parts.append(long.assign(table=s.table, kull=s.cohort))
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in FREE_TEXT_COLUMNS}).astype(
+            {"kull": "int64"}
+        )
+    frame = pd.concat(parts, ignore_index=True).reindex(columns=FREE_TEXT_COLUMNS)
+    frame = frame.astype({c: "string" for c in FREE_TEXT_COLUMNS if c != "kull"})
+    return frame.sort_values(FREE_TEXT_COLUMNS[:5]).reset_index(drop=True)
+
+
+def _notes(raw_dir: Path, cohorts: list[Cohort], sources: list[_Source]) -> tuple[str, ...]:
+    """What validation did besides checking: sheets chosen, columns and files set aside."""
+    notes = [f"{shown}: ignored (left by a spreadsheet program)" for c in cohorts
+             for shown in c.ignored]  # fmt: skip
+    for s in sources:
+        if s.text.sheet:
+            notes.append(f"{s.shown}: read the sheet '{s.text.sheet}', whose header fits")
+        if s.ignored_columns:
+            listed = ", ".join(s.ignored_columns)
+            notes.append(f"{s.shown}: ignored export metadata column(s) {listed}")
+        if s.free is not None:
+            listed = ", ".join(_free_columns(s))
+            notes.append(f"{s.shown}: kept free text ({listed}) as confidential text")
+    return tuple(sorted(notes))
 
 
 def _empty_text(spec: TableSpec) -> pd.DataFrame:

@@ -16,12 +16,12 @@ from typing import Any
 
 from pipeline.errors import RenderError
 from pipeline.render.book import LITERAL_DATE, Book, load_book
-from pipeline.render.builtin import render_builtin
-from pipeline.render.quarto import quarto_executable, render_quarto
+from pipeline.render.builtin import builtin_version, render_builtin
+from pipeline.render.quarto import quarto_executable, quarto_version, render_quarto
 from pipeline.render.result import RenderResult
 from pipeline.render.variables import load_variables, lookup, sync_variables
 
-__all__ = ["RENDERERS", "RenderResult", "render", "resolve_timestamp"]
+__all__ = ["RENDERERS", "RenderResult", "render", "resolve_renderer", "resolve_timestamp"]
 
 RENDERERS = ("auto", "quarto", "builtin")
 
@@ -46,9 +46,24 @@ def render(
     book = with_edition_date(load_book(root), load_variables(root))
     out = Path(out_dir).resolve() if out_dir else root / book.output_dir
     stamp = resolve_timestamp(book, timestamp)
-    if renderer == "quarto" or (renderer == "auto" and quarto_executable()):
+    if resolve_renderer(renderer)[0] == "quarto":
         return render_quarto(book, out, stamp)
     return render_builtin(book, out, stamp)
+
+
+def resolve_renderer(renderer: str = "auto") -> tuple[str, str]:
+    """``(name, version)`` of the renderer ``auto|quarto|builtin`` stands for on this machine.
+
+    For build digests (DESIGN.md section 7): "auto" resolves to Quarto when it is on PATH,
+    so installing or upgrading Quarto changes the result. Quarto's version is its own
+    (``"1.10.18"``; ``"missing"`` when asked for but absent, which render() refuses); the
+    built-in renderer's is the pandoc and typst versions it runs with.
+    """
+    if renderer not in RENDERERS:
+        raise RenderError(f"unknown renderer {renderer!r}; choose one of {', '.join(RENDERERS)}")
+    if renderer == "quarto" or (renderer == "auto" and quarto_executable()):
+        return "quarto", quarto_version() or "missing"
+    return "builtin", builtin_version()
 
 
 def with_edition_date(book: Book, variables: Mapping[str, Any]) -> Book:

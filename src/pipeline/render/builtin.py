@@ -7,21 +7,30 @@ It exists for machines without Quarto (DESIGN.md section 6) and reads the same
 from __future__ import annotations
 
 import shutil
+from importlib import metadata
 from pathlib import Path
+
+import pypandoc
 
 from pipeline.render.analysis import analyse
 from pipeline.render.book import Book
 from pipeline.render.html import write_site
 from pipeline.render.pdf import write_pdf
 from pipeline.render.result import RenderResult
+from pipeline.render.scan import check_output
+from pipeline.render.staging import staging_for, swap_in
+
+
+def builtin_version() -> str:
+    """The tools that decide the built-in renderer's output: ``pandoc 3.9; typst 0.15.2``."""
+    return f"pandoc {pypandoc.get_pandoc_version()}; typst {metadata.version('typst')}"
 
 
 def render_builtin(book: Book, out_dir: Path, timestamp: int) -> RenderResult:
-    """Render into a sibling staging folder and swap it in, so a failure keeps the last book."""
+    """Render into a staging folder, check it, and swap it in (a failure keeps the last book)."""
     analysed = analyse(book)
-    staging = out_dir.with_name(f".{out_dir.name}.rendering")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    staging = staging_for(out_dir)
+    staging.mkdir()
     try:
         pages = write_site(analysed, staging) if "html" in book.formats else []
         pdf = (
@@ -29,23 +38,14 @@ def render_builtin(book: Book, out_dir: Path, timestamp: int) -> RenderResult:
             if "typst" in book.formats
             else None
         )
+        check_output(staging, pdf, "builtin")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _swap_in(staging, out_dir)
+    swap_in(staging, out_dir)
     return RenderResult(
         renderer="builtin",
         out_dir=out_dir,
         pages=tuple(out_dir / page.relative_to(staging) for page in pages),
         pdf=out_dir / pdf.name if pdf else None,
     )
-
-
-def _swap_in(staging: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``staging`` with two renames: no moment with half a book."""
-    retired = out_dir.with_name(f".{out_dir.name}.old")
-    shutil.rmtree(retired, ignore_errors=True)
-    if out_dir.exists():
-        out_dir.rename(retired)
-    staging.rename(out_dir)
-    shutil.rmtree(retired, ignore_errors=True)

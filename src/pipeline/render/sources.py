@@ -137,7 +137,7 @@ class SourceReader:
         return out
 
     def _include(self, line: Line, target: str, stack: tuple[str, ...]) -> list[Line]:
-        rel = self._resolve(line.file, target)
+        rel = self._resolve(stack[0], target)
         path = self.book.root / rel if rel else None
         if path is None or not path.is_file():
             self._problem(line.file, line.number, f"included file {target} not found")
@@ -151,9 +151,13 @@ class SourceReader:
             return []
         return self._expand_includes(included, (*stack, rel))
 
-    def _resolve(self, including: str, target: str) -> str | None:
-        """Root paths (``/x``) resolve against the project, others against the including file."""
-        base = self.book.root if target.startswith("/") else (self.book.root / including).parent
+    def _resolve(self, document: str, target: str) -> str | None:
+        """Root paths (``/x``) resolve against the project, others against the chapter file.
+
+        Quarto resolves every include, nested ones too, against the document being rendered
+        (``handlerContext.resolvePath`` in ``include-standalone.ts``), not the including file.
+        """
+        base = self.book.root if target.startswith("/") else (self.book.root / document).parent
         resolved = (base / target.lstrip("/")).resolve()
         root = self.book.root.resolve()
         if not resolved.is_relative_to(root):

@@ -8,6 +8,7 @@ before either renderer runs; the root copy is a build artefact, never edited by 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,7 @@ from pipeline.errors import RenderError
 from pipeline.paths import Paths
 
 ROOT_VARIABLES = "_variables.yml"
-
-_MISSING = object()
+_NUMBER = re.compile(r"^\s*[+-]?\d+\s*$")
 
 
 def sync_variables(root: Path) -> Path:
@@ -54,19 +54,28 @@ def load_variables(root: Path) -> Mapping[str, Any]:
 
 
 def lookup(mapping: Mapping[str, Any], dotted: str) -> Any:
-    """Follow a dotted key (``effect.top.1.label``) through nested mappings.
+    """Follow a dotted key (``effect.top.1.label``) the way Quarto does.
 
-    Each step tries the text key first and then its integer form, because YAML reads
-    ``1:`` as the number 1. Returns None when any step is missing.
+    Quarto (``parseOption`` in ``quarto-pre/options.lua``) splits on ``.`` (``\\.`` keeps
+    a literal dot), reads the first part as a key, and every later part that is a number
+    as a 1-based list index (``tonumber(key) or key``); a mapping key ``'1'`` is therefore
+    never found. Returns None when any step is missing, as Quarto's lookup gives nil.
     """
-    node: Any = mapping
-    for part in dotted.split("."):
-        if not isinstance(node, Mapping):
+    parts = [part.replace("\x01", ".") for part in dotted.replace("\\.", "\x01").split(".")]
+    node: Any = mapping.get(parts[0]) if isinstance(mapping, Mapping) else None
+    for part in parts[1:]:
+        if node is None:
             return None
-        value = node.get(part, _MISSING)
-        if value is _MISSING and part.lstrip("-").isdigit():
-            value = node.get(int(part), _MISSING)
-        if value is _MISSING:
+        index = _list_index(part)
+        if index is not None:
+            node = node[index - 1] if isinstance(node, list) and 1 <= index <= len(node) else None
+        elif isinstance(node, Mapping):
+            node = node.get(part)
+        else:
             return None
-        node = value
     return node
+
+
+def _list_index(part: str) -> int | None:
+    """The number Lua's ``tonumber`` reads in a whole-number path part (None: a plain key)."""
+    return int(part) if _NUMBER.match(part) else None

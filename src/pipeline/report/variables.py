@@ -31,6 +31,11 @@ REAL_DATA_NOTICE = (
     "Tallene i denne utgaven er beregnet fra deltakernes egne svar på Effect-kartleggingen "
     "og sluttevalueringen."
 )
+FUTURE_NOTICE = (
+    " (skjæringsdatoen ligger etter datoen utgaven ble laget, så svar som ennå ikke var gitt, "
+    "mangler)"
+)
+"""Added to the edition label when ``as_of`` was after the build date (``allow_future``)."""
 TOP, BOTTOM = 3, 2
 """How many of the largest and smallest effects the prose names (``effect.top``/``bottom``)."""
 
@@ -38,11 +43,13 @@ TOP, BOTTOM = 3, 2
 def _edition(summary: Mapping) -> dict[str, str]:
     as_of = dt.date.fromisoformat(summary["as_of"])
     cohorts = summary["parameters"]["cohorts"]
+    future = bool(summary["parameters"].get("as_of_future"))
     return {
         "as_of": fmt_date(as_of),
+        "as_of_future": "ja" if future else "nei",
         "date": as_of.isoformat(),
         "year": str(as_of.year),
-        "label": f"Utgave per {fmt_date(as_of)}",
+        "label": f"Utgave per {fmt_date(as_of)}" + (FUTURE_NOTICE if future else ""),
         "cohorts": "alle" if cohorts == "all" else ", ".join(str(k) for k in cohorts),
     }
 
@@ -101,15 +108,16 @@ def _factor_rows(table: pd.DataFrame, counts: pd.DataFrame, paired: int) -> dict
     return rows
 
 
-def _ranked(table: pd.DataFrame) -> dict[str, dict]:
-    """``top.1`` is the largest d, ``bottom.1`` the smallest (Table 2's order, GTEI left out)."""
+def _ranked(table: pd.DataFrame) -> dict[str, list]:
+    """``top.1`` is the largest d, ``bottom.1`` the smallest (Table 2's order, GTEI left out).
+
+    Lists, not mappings with keys ``'1'``: Quarto reads a numeric part of a variable path
+    as a 1-based list index (QUARTO-SUBSET.md section 9), so only a list resolves there.
+    """
     factors = table[(table["factor"] != GTEI) & table["d"].notna()]
 
-    def numbered(rows: pd.DataFrame) -> dict[str, dict[str, str]]:
-        return {
-            str(i): {"label": r.label, "d": fmt_number(r.d)}
-            for i, r in enumerate(rows.itertuples(), 1)
-        }
+    def numbered(rows: pd.DataFrame) -> list[dict[str, str]]:
+        return [{"label": r.label, "d": fmt_number(r.d)} for r in rows.itertuples()]
 
     return {"top": numbered(factors.head(TOP)), "bottom": numbered(factors.iloc[::-1].head(BOTTOM))}
 

@@ -26,6 +26,7 @@ class StatsParams:
     """
 
     as_of: dt.date = field(default_factory=dt.date.today)
+    as_of_future: bool = False
     cohorts: tuple[int, ...] | None = None
     min_respondents: int = 3
     positive_threshold: float = 0.1
@@ -58,6 +59,7 @@ class StatsParams:
         """The parameters as summary.json records them."""
         return {
             "as_of": self.as_of.isoformat(),
+            "as_of_future": self.as_of_future,
             "cohorts": ALL_COHORTS if self.cohorts is None else list(self.cohorts),
             "min_respondents": self.min_respondents,
             "positive_threshold": self.positive_threshold,
@@ -78,6 +80,38 @@ def parse_as_of(value: object, today: dt.date | None = None) -> dt.date:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError as exc:
         raise AnalysisError(f"as_of must be an ISO date like 2019-06-30, got {value!r}") from exc
+
+
+FLAG_VALUES = {"true": True, "ja": True, "yes": True, "1": True,
+               "false": False, "nei": False, "no": False, "0": False, "": False}  # fmt: skip
+
+
+def parse_flag(name: str, value: object) -> bool:
+    """Reads a yes/no parameter given as a bool or as text (``-p allow_future true``)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text not in FLAG_VALUES:
+        raise AnalysisError(f"{name} must be true or false, got {value!r}")
+    return FLAG_VALUES[text]
+
+
+def check_as_of(
+    value: object, allow_future: object = False, today: dt.date | None = None
+) -> dt.date:
+    """``as_of``, refused when after today unless ``allow_future`` says a future date is meant.
+
+    An edition dated after the build would present answers not yet given as complete.
+    """
+    today = today or dt.date.today()
+    as_of = parse_as_of(value, today)
+    if as_of > today and not parse_flag("allow_future", allow_future):
+        raise AnalysisError(
+            f"as_of {as_of.isoformat()} is after today ({today.isoformat()}): the edition would "
+            "miss answers not yet given. If a future data date is meant, pass -p allow_future "
+            "true (make: PARAMS='-p allow_future true'); the report then says so."
+        )
+    return as_of
 
 
 def _cohort_tokens(text: str) -> Iterable[int]:
@@ -117,14 +151,17 @@ def parse_cohorts(value: object) -> tuple[int, ...] | None:
 def make_params(
     as_of: object = "",
     cohorts: object = ALL_COHORTS,
+    allow_future: object = False,
     min_respondents: int = 3,
     positive_threshold: float = 0.1,
     reliability: float = 0.90,
     confidence: float = 0.95,
 ) -> StatsParams:
     """Builds StatsParams from the notebook's ``parameters`` cell values."""
+    checked = check_as_of(as_of, allow_future)
     return StatsParams(
-        as_of=parse_as_of(as_of),
+        as_of=checked,
+        as_of_future=checked > dt.date.today(),
         cohorts=parse_cohorts(cohorts),
         min_respondents=int(min_respondents),
         positive_threshold=float(positive_threshold),

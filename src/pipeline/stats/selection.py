@@ -75,6 +75,15 @@ def paired_groups(
     counts = respondent_counts(effect, factor_keys)
     paired = groups_with_waves(counts, ended["group_id"], (1, 2), params.min_respondents)
     if len(paired) < MIN_PAIRED_GROUPS:
+        empty = _cohorts_without_paired_groups(params, ended, paired)
+        if empty:
+            raise AnalysisError(
+                f"nothing to analyse in kull {', '.join(str(k) for k in empty)}: no group there "
+                f"had ended by as_of {params.as_of.isoformat()} with ≥ {params.min_respondents} "
+                "respondents in wave 1 and wave 2, and the Effect analysis needs at least "
+                f"{MIN_PAIRED_GROUPS} paired groups. Leave that kull out of COHORTS, or add "
+                "cohorts that have ended."
+            )
         raise AnalysisError(
             f"the Effect analysis needs at least {MIN_PAIRED_GROUPS} paired groups "
             f"(≥ {params.min_respondents} respondents in wave 1 and wave 2), but the selection "
@@ -82,6 +91,16 @@ def paired_groups(
             "Choose a later as_of or more cohorts."
         )
     return paired
+
+
+def _cohorts_without_paired_groups(
+    params: StatsParams, ended: pd.DataFrame, paired: Sequence[str]
+) -> list[int]:
+    """The selected kull (when ``cohorts`` names some) that contribute no paired group."""
+    if params.cohorts is None:
+        return []
+    contributing = set(ended.loc[ended["group_id"].isin(paired), "kull"].astype(int))
+    return [k for k in params.cohorts if k not in contributing]
 
 
 def followup_groups(

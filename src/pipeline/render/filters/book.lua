@@ -514,6 +514,11 @@ local function begin_chapter(index, div, counts)
     local needle = #h1s > 1 and pandoc.utils.stringify(h1s[2].content) or ""
     problem(needle, "a chapter needs exactly one level-1 heading (# Title), found " .. #h1s)
   end
+  if kind == "preface" and h1s[1] and not h1s[1].classes:includes("unnumbered") then
+    -- Quarto numbers index.qmd's heading as chapter 1 unless it is marked unnumbered.
+    problem(pandoc.utils.stringify(h1s[1].content),
+      "the preface heading needs {.unnumbered} (Quarto would number it as chapter 1)")
+  end
   local unnumbered = kind == "preface" or (h1s[1] and h1s[1].classes:includes("unnumbered"))
   if not unnumbered then
     counts[kind] = counts[kind] + 1
