@@ -167,7 +167,7 @@ def test_html_has_no_broken_internal_links_or_missing_images(built: Build) -> No
 
 def test_figures_carry_the_alt_text_the_figures_stage_wrote(built: Build) -> None:
     figures = yaml.safe_load((built.root / "report/_generated/figures.yml").read_text("utf-8"))
-    html = " ".join(p.read_text(encoding="utf-8") for p in (built.root / "_book").glob("*.html"))
+    html = " ".join(p.read_text(encoding="utf-8") for p in (built.root / "_book").rglob("*.html"))
     for entry in figures.values():
         assert entry["id"] in html
 

@@ -32,7 +32,7 @@ def _axe(node: str, pages: list[Path]) -> dict:
 
 
 def test_every_html_page_passes_axe_wcag21_aa(built: Build, node: str) -> None:
-    pages = sorted((built.root / "_book").glob("*.html"))
+    pages = sorted((built.root / "_book").rglob("*.html"))
     result = _axe(node, pages)
     assert result["pages"] == len(pages) >= 10
     assert result["violations"] == [], json.dumps(result["violations"], indent=1)

@@ -14,9 +14,17 @@ FIXTURE = Path(__file__).parents[1] / "fixtures" / "book"
 TIMESTAMP = 1_717_113_600  # 2024-05-31T00:00:00Z
 
 
+FILTERS = Path(__file__).parents[2] / "src" / "pipeline" / "render" / "filters"
+
+
 def copy_book(target: Path) -> Path:
-    """The fixture book in a writable place (rendering writes _variables.yml and _book/)."""
+    """The fixture book in a writable place (rendering writes _variables.yml and _book/).
+
+    The project's shared filters are copied to where the real project keeps them, so the
+    fixture's ``filters:`` names the same paths as the report's ``_quarto.yml``.
+    """
     shutil.copytree(FIXTURE, target)
+    shutil.copytree(FILTERS, target / "src" / "pipeline" / "render" / "filters")
     return target
 
 

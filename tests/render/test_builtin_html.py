@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -12,6 +13,12 @@ import pytest
 from pipeline.render import RenderResult
 
 PAGES = ["index", "innledning", "metode", "kilder", "vedlegg-a", "vedlegg-b"]
+PATHS = {"innledning": "kapitler/innledning", "metode": "kapitler/metode"}
+"""Pages sit where Quarto writes them: the source path with .html."""
+
+
+def page_path(name: str) -> str:
+    return f"{PATHS.get(name, name)}.html"
 
 
 @dataclass
@@ -50,16 +57,17 @@ def parse(path: Path) -> Page:
 
 @pytest.fixture(scope="module")
 def site(rendered: RenderResult) -> dict[str, Page]:
-    return {name: parse(rendered.out_dir / f"{name}.html") for name in PAGES}
+    return {name: parse(rendered.out_dir / page_path(name)) for name in PAGES}
 
 
 def html_of(rendered: RenderResult, name: str) -> str:
-    return (rendered.out_dir / f"{name}.html").read_text(encoding="utf-8")
+    return (rendered.out_dir / page_path(name)).read_text(encoding="utf-8")
 
 
 def test_one_page_per_chapter(rendered: RenderResult) -> None:
-    assert sorted(p.name for p in rendered.pages) == sorted(f"{n}.html" for n in PAGES)
-    assert rendered.index.is_file()
+    written = sorted(p.relative_to(rendered.out_dir).as_posix() for p in rendered.pages)
+    assert written == sorted(page_path(n) for n in PAGES)
+    assert rendered.index.is_file() and (rendered.out_dir / "search.json").is_file()
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -75,15 +83,18 @@ def test_page_basics(site: dict[str, Page], name: str) -> None:
 
 def test_internal_links_resolve(rendered: RenderResult, site: dict[str, Page]) -> None:
     broken = []
+    by_path = {page_path(name): name for name in PAGES}
     for name, page in site.items():
         for link in page.all("a"):
             href = link.get("href", "")
             if href.startswith(("http:", "https:")):
                 continue
             file, _, anchor = href.partition("#")
-            target = file[: -len(".html")] if file else name
-            missing_page = file and not (rendered.out_dir / file).is_file()
-            if missing_page or (anchor and anchor not in site[target].ids):
+            here = posixpath.dirname(page_path(name))
+            path = posixpath.normpath(posixpath.join(here, file)) if file else page_path(name)
+            missing_page = file and not (rendered.out_dir / path).is_file()
+            target = by_path.get(path)
+            if missing_page or (anchor and (target is None or anchor not in site[target].ids)):
                 broken.append((name, href))
     assert broken == []
 
@@ -99,8 +110,11 @@ def test_cross_references_are_numbered_links(rendered: RenderResult, site: dict[
     assert "har nummer 1.1." in metode  # [-@fig-a]
     assert "Kapittel 2" in site["vedlegg-a"].text
     html = html_of(rendered, "metode")
-    assert '<a href="innledning.html#fig-fordeling" class="quarto-xref">Figur\xa01.1</a>' in html
-    assert 'href="vedlegg-b.html#sec-vedlegg-b"' in html
+    link = (
+        '<a href="../kapitler/innledning.html#fig-fordeling" class="quarto-xref">Figur\xa01.1</a>'
+    )
+    assert link in html
+    assert 'href="../vedlegg-b.html#sec-vedlegg-b"' in html
     assert 'href="#tbl-resultater"' in html  # same page: no file name
 
 
@@ -127,7 +141,7 @@ def test_figures_have_caption_below_and_alt(rendered: RenderResult) -> None:
     html = html_of(rendered, "innledning")
     figure = re.search(r'<figure id="fig-fordeling">(.*?)</figure>', html, re.S)
     assert figure is not None
-    assert 'src="report/_generated/figures/fordeling.svg"' in figure.group(1)
+    assert 'src="../report/_generated/figures/fordeling.svg"' in figure.group(1)
     assert 'alt="Søylediagram: antall grupper i hvert kull, mellom to og fire."' in figure.group(1)
     assert "<figcaption>Figur\xa01.1: Fordeling av gruppene per kull</figcaption>" in figure.group(
         1
@@ -177,7 +191,8 @@ def test_pagebreak(rendered: RenderResult) -> None:
 def test_navigation(rendered: RenderResult, site: dict[str, Page]) -> None:
     html = html_of(rendered, "metode")
     assert (
-        '<a href="metode.html" aria-current="page"><span class="chapter-number">2</span> Metode'
+        '<a href="../kapitler/metode.html" aria-current="page">'
+        '<span class="chapter-number">2</span> Metode'
         in html
     )
     assert re.search(r'<p class="sidebar-group" id="nav-group-\d">Vedlegg</p>', html)
@@ -192,7 +207,7 @@ def test_navigation(rendered: RenderResult, site: dict[str, Page]) -> None:
 def test_search_index_covers_sections(rendered: RenderResult) -> None:
     script = (rendered.out_dir / "site_libs" / "search-index.js").read_text(encoding="utf-8")
     assert script.startswith("window.BOOK_SEARCH = [")
-    assert '"u":"metode.html#sec-datagrunnlag","t":"2.1 Datagrunnlag"' in script
+    assert '"u":"kapitler/metode.html#sec-datagrunnlag","t":"2.1 Datagrunnlag"' in script
     assert (rendered.out_dir / "site_libs" / "book.js").is_file()
 
 

@@ -7,6 +7,7 @@ where the offending construct sits further down the snippet.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -110,10 +111,28 @@ def test_every_problem_is_reported_at_once(book: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "value, message",
+    [
+        ("[x.lua]", "filter x.lua not found"),
+        ("[{path: x.lua}]", "filters: entry .* must be the path of a .lua file"),
+    ],
+)
+def test_a_filter_both_renderers_cannot_run_is_refused(
+    book: Path, value: str, message: str
+) -> None:
+    config = book / "_quarto.yml"
+    text = config.read_text(encoding="utf-8")
+    text = re.sub(r"^filters:\n(  - .*\n)+", "", text, flags=re.M)  # the fixture's own
+    config.write_text(f"filters: {value}\n{text}", encoding="utf-8")
+    with pytest.raises(RenderError, match=rf"_quarto.yml:1: {message}"):
+        render(book, renderer="builtin")
+
+
+@pytest.mark.parametrize(
     "key, value, message",
     [
         ("embed-resources", "true", "embed-resources: is not supported"),
-        ("filters", "[x.lua]", "filters: is not supported"),
+        ("filters", "[x.lua]", "filters: is not supported .filters belong at the top"),
         ("number-sections", "false", "number-sections: must stay true"),
     ],
 )

@@ -15,7 +15,15 @@ from typing import Any
 
 from pipeline.errors import RenderError
 from pipeline.render.book import Book, Chapter
-from pipeline.render.pandoc import Ast, apply_filter, div, document, meta_string, read_markdown
+from pipeline.render.pandoc import (
+    Ast,
+    apply_filter,
+    div,
+    document,
+    meta_string,
+    read_markdown,
+    run_filter_file,
+)
 from pipeline.render.problems import SourceProblem, fail
 from pipeline.render.sources import Source, SourceReader
 from pipeline.render.variables import ROOT_VARIABLES, load_variables, lookup
@@ -63,6 +71,8 @@ class AnalysedBook:
     anchors: Mapping[str, str]
     images: tuple[str, ...]
     synthetic_notice: str | None
+    targets: Mapping[str, Mapping[str, Any]]
+    """id → ``{ref, number, numbered, file}``: what ``@id`` says and where it points."""
 
 
 def analyse(book: Book) -> AnalysedBook:
@@ -83,6 +93,8 @@ def analyse(book: Book) -> AnalysedBook:
     meta = {"book-config": meta_string(json.dumps(config, ensure_ascii=False))}
     numbered = json.loads(apply_filter(document(api, meta, blocks), "book", "json"))
     data = json.loads(numbered["meta"].pop("book-data")["c"])
+    for name in book.filters:  # the project's own filters, as Quarto runs them
+        numbered = json.loads(run_filter_file(numbered, book.root / name))
     problems = [_locate(sources, problem) for problem in data["problems"]]
     problems += _missing_images(book.root, sources, data["images"])
     fail(problems)
@@ -96,6 +108,7 @@ def analyse(book: Book) -> AnalysedBook:
         anchors=data["anchors"] or {},
         images=tuple(sorted({image["path"] for image in data["images"]})),
         synthetic_notice=_synthetic_notice(variables),
+        targets=data["targets"] or {},
     )
 
 

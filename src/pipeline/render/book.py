@@ -57,11 +57,13 @@ CROSSREF_KEYS = frozenset(
 FORBIDDEN_KEYS = {
     "embed-resources": "embed-resources breaks Quarto book renders (quarto-cli#11206)",
     "self-contained": "self-contained is the deprecated spelling of embed-resources",
-    "filters": "Lua filters would run under Quarto only",
     "shortcodes": "custom shortcodes would run under Quarto only",
     "bibliography": "citations are not in the supported subset",
     "jupyter": "executable code is not in the supported subset",
 }
+
+FORBIDDEN_KEYS["filters"] = "filters belong at the top of _quarto.yml, for both renderers"
+"""(Top-level ``filters:`` are allowed: the built-in renderer runs them as Quarto does.)"""
 
 FORMATS = ("html", "typst")
 
@@ -86,10 +88,16 @@ class Chapter:
 
     @property
     def page(self) -> str:
-        """The HTML page: ``index.html`` for the preface, else the file's stem."""
+        """The HTML page, where Quarto writes it: ``index.html`` for the preface, else the
+        source path with ``.html`` (``report/01-innledning.html``)."""
         if self.kind == "preface":
             return "index.html"
-        return PurePosixPath(self.path).stem + ".html"
+        return PurePosixPath(self.path).with_suffix(".html").as_posix()
+
+    @property
+    def root(self) -> str:
+        """The way from the page back to the site's root: ``""`` or ``"../"`` per folder."""
+        return "../" * (len(PurePosixPath(self.page).parts) - 1)
 
 
 @dataclass(frozen=True)
@@ -113,6 +121,9 @@ class Book:
     typst_options: Mapping[str, Any]
     metadata: Mapping[str, Any]
     index_metadata: Mapping[str, Any]
+    filters: tuple[str, ...] = ()
+    """The project's Lua filters (``filters:``, paths from the root): Quarto runs them, and
+    the built-in renderer runs them too, in order, on the numbered book."""
 
     @property
     def pdf_name(self) -> str:
@@ -134,7 +145,7 @@ def load_book(root: Path) -> Book:
         raise fail_at(CONFIG, 0, "no _quarto.yml in the project root")
     text = path.read_text(encoding="utf-8")
     config = _parse_yaml(text)
-    _refuse_forbidden(config, text)
+    _refuse_forbidden({k: v for k, v in config.items() if k != "filters"}, text)
     project = _mapping(config.get("project"), "project", text)
     if project.get("type") != "book":
         raise fail_at(CONFIG, _line_of(text, "project"), "project: type: must be book")
@@ -161,7 +172,26 @@ def load_book(root: Path) -> Book:
         typst_options=formats.get("typst", {}),
         metadata={k: v for k, v in config.items() if k not in PROJECT_KEYS},
         index_metadata=_index_metadata(config, book),
+        filters=_filters(config, text, root),
     )
+
+
+def _filters(config: dict[str, Any], text: str, root: Path) -> tuple[str, ...]:
+    """``filters:``: Lua files of the project (``quarto`` marks where Quarto's own run)."""
+    entries = config.get("filters") or []
+    if not isinstance(entries, list):
+        raise fail_at(CONFIG, _line_of(text, "filters"), "filters: must be a list of .lua files")
+    found = []
+    for entry in entries:
+        if entry == "quarto":
+            continue
+        if not isinstance(entry, str) or not entry.endswith(".lua"):
+            message = f"filters: entry {entry!r} must be the path of a .lua file"
+            raise fail_at(CONFIG, _line_of(text, "filters"), message)
+        if not (root / entry).is_file():
+            raise fail_at(CONFIG, _line_of(text, "filters"), f"filter {entry} not found")
+        found.append(entry)
+    return tuple(found)
 
 
 def _parse_yaml(text: str) -> dict[str, Any]:
@@ -176,9 +206,11 @@ def _parse_yaml(text: str) -> dict[str, Any]:
     return config
 
 
-def _line_of(text: str, key: str) -> int:
-    """First line that sets ``key`` (YAML loses positions; keys are distinctive enough)."""
-    pattern = re.compile(rf"^\s*(-\s*)?{re.escape(key)}\s*:")
+def _line_of(text: str, key: str, nested: bool = False) -> int:
+    """First line that sets ``key`` (YAML loses positions; keys are distinctive enough);
+    ``nested``: only an indented one (the top-level key of that name is allowed)."""
+    indent = r"\s+" if nested else r"\s*"
+    pattern = re.compile(rf"^{indent}(-\s*)?{re.escape(key)}\s*:")
     for number, line in enumerate(text.splitlines(), start=1):
         if pattern.match(line):
             return number
@@ -203,7 +235,8 @@ def _refuse_forbidden(node: Any, text: str) -> None:
         for key, value in node.items():
             if key in FORBIDDEN_KEYS:
                 reason = FORBIDDEN_KEYS[key]
-                raise fail_at(CONFIG, _line_of(text, key), f"{key}: is not supported ({reason})")
+                line = _line_of(text, key, nested=key == "filters")
+                raise fail_at(CONFIG, line, f"{key}: is not supported ({reason})")
             if key == "engine" and value != "markdown":
                 raise fail_at(CONFIG, _line_of(text, key), "engine: may only be markdown")
             if key == "number-sections" and value is not True:

@@ -43,6 +43,7 @@ def write_site(analysed: AnalysedBook, out: Path) -> list[Path]:
     pages = []
     for position, page in enumerate(analysed.pages):
         target = out / page.chapter.page
+        target.parent.mkdir(parents=True, exist_ok=True)
         html = template.substitute(_page_fields(analysed, position))
         target.write_text(html, encoding="utf-8", newline="\n")
         pages.append(target)
@@ -75,6 +76,16 @@ def _write_search_index(analysed: AnalysedBook, out: Path) -> None:
     data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
     script = f"window.BOOK_SEARCH = {data};\n"
     (out / SITE_LIBS / "search-index.js").write_text(script, encoding="utf-8", newline="\n")
+    # search.json where Quarto writes it, in Quarto's field names, for tools that read it.
+    quarto_entries = [
+        {"objectID": e["u"], "href": e["u"], "title": e["t"], "section": e["c"], "text": e["x"]}
+        for e in entries
+    ]
+    (out / "search.json").write_text(
+        json.dumps(quarto_entries, ensure_ascii=False, indent=1) + "\n",
+        encoding="utf-8",
+        newline="\n",
+    )
 
 
 def _section_url(page: Page, section: Section) -> str:
@@ -85,16 +96,18 @@ def _page_fields(analysed: AnalysedBook, position: int) -> dict[str, str]:
     book = analysed.book
     page = analysed.pages[position]
     title = book.title if page.chapter.kind == "preface" else f"{page.label} – {book.title}"
+    root = page.chapter.root
     return {
         "lang": escape(book.lang),
         "title": escape(title),
         "book_title": escape(book.title),
-        "libs": SITE_LIBS,
+        "root": root,
+        "libs": root + SITE_LIBS,
         "marking": _marking(analysed.synthetic_notice),
         "intro": _intro(analysed) if page.chapter.kind == "preface" else "",
-        "sidebar": _sidebar(analysed, page),
+        "sidebar": _sidebar(analysed, page, root),
         "body": _body(analysed, position),
-        "pager": _pager(analysed.pages, position),
+        "pager": _pager(analysed.pages, position, root),
         "toc": _toc(page, book.toc_depth["html"]),
         "footer": _footer(analysed),
         **{f"ui_{key}": escape(value) for key, value in UI.items()},
@@ -106,6 +119,7 @@ def _body(analysed: AnalysedBook, position: int) -> str:
     chapter_div = analysed.ast["blocks"][position]
     config = {
         "page": page.chapter.page,
+        "root": page.chapter.root,
         "anchors": dict(analysed.anchors),
         "table_label": analysed.book.labels["tbl-title"],
     }
@@ -133,10 +147,10 @@ def _marking(notice: str | None) -> str:
     return f'<p class="marking"><strong>{escape(UI["marking"])}:</strong> {escape(notice)}</p>'
 
 
-def _nav_link(page: Page, current: Page) -> str:
+def _nav_link(page: Page, current: Page, root: str) -> str:
     number = f'<span class="chapter-number">{escape(page.number)}</span> ' if page.number else ""
     aria = ' aria-current="page"' if page is current else ""
-    return f'<li><a href="{page.chapter.page}"{aria}>{number}{escape(page.title)}</a></li>'
+    return f'<li><a href="{root}{page.chapter.page}"{aria}>{number}{escape(page.title)}</a></li>'
 
 
 def _nav_groups(pages: tuple[Page, ...], appendices_title: str) -> list[tuple[str, list[Page]]]:
@@ -150,11 +164,11 @@ def _nav_groups(pages: tuple[Page, ...], appendices_title: str) -> list[tuple[st
     return groups
 
 
-def _sidebar(analysed: AnalysedBook, current: Page) -> str:
+def _sidebar(analysed: AnalysedBook, current: Page, root: str) -> str:
     groups = _nav_groups(analysed.pages, analysed.book.labels["appendices-title"])
     parts = []
     for number, (title, pages) in enumerate(groups, start=1):
-        items = "\n".join(_nav_link(page, current) for page in pages)
+        items = "\n".join(_nav_link(page, current, root) for page in pages)
         if title:
             parts.append(
                 f'<p class="sidebar-group" id="nav-group-{number}">{escape(title)}</p>\n'
@@ -165,20 +179,20 @@ def _sidebar(analysed: AnalysedBook, current: Page) -> str:
     return "\n".join(parts)
 
 
-def _pager_link(page: Page, rel: str, word: str) -> str:
+def _pager_link(page: Page, rel: str, word: str, root: str) -> str:
     return (
-        f'<a class="pager-{rel}" href="{page.chapter.page}" rel="{rel}">'
+        f'<a class="pager-{rel}" href="{root}{page.chapter.page}" rel="{rel}">'
         f'<span class="pager-word">{escape(word)}</span> '
         f'<span class="pager-title">{escape(page.label)}</span></a>'
     )
 
 
-def _pager(pages: tuple[Page, ...], position: int) -> str:
+def _pager(pages: tuple[Page, ...], position: int, root: str) -> str:
     links = []
     if position > 0:
-        links.append(_pager_link(pages[position - 1], "prev", UI["previous"]))
+        links.append(_pager_link(pages[position - 1], "prev", UI["previous"], root))
     if position + 1 < len(pages):
-        links.append(_pager_link(pages[position + 1], "next", UI["next"]))
+        links.append(_pager_link(pages[position + 1], "next", UI["next"], root))
     return "\n".join(links)
 
 

@@ -12,6 +12,7 @@ Quarto reads ``_quarto.yml`` itself; nothing here changes what it renders. Aroun
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -75,16 +76,20 @@ def render_quarto(book: Book, out_dir: Path, timestamp: int) -> RenderResult:
             f"{'.'.join(map(str, MINIMUM_VERSION))} or later, or use --renderer builtin"
         )
     _check_version(executable)
-    analyse(book)  # the subset check: sources Quarto would render differently fail here too
+    analysed = analyse(book)  # the subset check: what Quarto would render differently fails
     if book.chapters[0].path != "index.qmd":
         raise RenderError("Quarto books need index.qmd beside _quarto.yml as the first chapter")
     staging = staging_for(out_dir)
+    refs = staging.with_name(f"{staging.name}.refs.json")
+    refs.write_text(json.dumps(analysed.targets, ensure_ascii=False), encoding="utf-8")
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp)}
     command = [
         executable,
         "render",
         "--output-dir",
         os.path.relpath(staging, book.root),
+        "-M",
+        f"book-refs:{refs}",
         *(["-M", f"date:{book.date}"] if book.date else []),
     ]
     try:
@@ -106,6 +111,8 @@ def render_quarto(book: Book, out_dir: Path, timestamp: int) -> RenderResult:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        refs.unlink(missing_ok=True)
     swap_in(staging, out_dir)
     pdf = out_dir / book.pdf_name
     return RenderResult(

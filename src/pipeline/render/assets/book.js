@@ -20,6 +20,8 @@
   var input = document.getElementById("search-input");
   var results = document.getElementById("search-results");
   var index = window.BOOK_SEARCH || [];
+  // Search entries are relative to the site's root; pages in report/ sit one folder down.
+  var root = document.body.getAttribute("data-root") || "";
   if (!form || !input || !results) {
     return;
   }
@@ -57,7 +59,7 @@
     hits.forEach(function (hit) {
       var item = document.createElement("li");
       var link = document.createElement("a");
-      link.href = hit.u;
+      link.href = root + hit.u;
       link.textContent = hit.t;
       item.appendChild(link);
       if (hit.c !== hit.t) {
@@ -78,7 +80,7 @@
     event.preventDefault();
     var hits = find(input.value);
     if (hits.length > 0) {
-      window.location.href = hits[0].u;
+      window.location.href = root + hits[0].u;
     }
   });
 })();

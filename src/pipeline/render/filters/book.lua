@@ -10,6 +10,8 @@ numbered document, plus the metadata field "book-data" (JSON) for the Python sid
             the needle (text as written in the source) into file:line
   outline   per chapter: page, kind, part, number, title, id, sections (with their text)
   anchors   id -> page of every identifier, for links across HTML pages
+  targets   id -> {ref, number, numbered, file} of every referenceable id (for Quarto:
+            quarto-refs.lua gives references these very words and numbers)
   images    root paths ("/report/x.svg") of every image
 
 Numbering follows QUARTO-SUBSET.md: chapters 1..n (index.qmd and {.unnumbered} chapters
@@ -80,7 +82,10 @@ end
 
 local function register(id, page, target)
   anchors[id] = page
-  if target then targets[id] = target end
+  if target then
+    target.file = current.file
+    targets[id] = target
+  end
 end
 
 local function check_layout(attributes)
@@ -439,30 +444,6 @@ local function Link(link)
   return link
 end
 
--- Typography ---------------------------------------------------------------------------
-
-local RELATIONS = { ["="] = true, ["<"] = true, [">"] = true, ["≤"] = true, ["≥"] = true, ["±"] = true }
-local MONTHS = {
-  januar = true, februar = true, mars = true, april = true, mai = true, juni = true, juli = true,
-  august = true, september = true, oktober = true, november = true, desember = true,
-}
-
-local function Typography(inlines)
-  -- Non-breaking spaces where a line break would split a unit or start a line with a
-  -- dash: "d = 1,86", "p < 0,001", "30. juni", "staten – erfaringer".
-  for i = 2, #inlines - 1 do
-    local before, after = inlines[i - 1], inlines[i + 1]
-    if inlines[i].t == "Space" and before.t == "Str" and after.t == "Str" then
-      local word = after.text:gsub("%p+$", "")
-      if RELATIONS[before.text] or RELATIONS[after.text] or after.text == "–"
-        or (before.text:match("^%(?%d%d?%.$") and MONTHS[word]) then
-        inlines[i] = pandoc.Str(NBSP)
-      end
-    end
-  end
-  return inlines
-end
-
 -- The book -------------------------------------------------------------------------
 
 local function block_text(block)
@@ -566,7 +547,6 @@ function Pandoc(doc)
   for index, div in ipairs(blocks) do
     current = chapters[index]
     div.content = pandoc.Blocks(div.content):walk({ Cite = Cite, Link = Link, Div = Callout })
-    div.content = pandoc.Blocks(div.content):walk({ Inlines = Typography })
     outline_texts(chapters[index], div.content)
   end
   doc.blocks = blocks
@@ -576,6 +556,7 @@ function Pandoc(doc)
     outline = chapters,
     anchors = anchors,
     images = images,
+    targets = targets,
   })
   return doc
 end

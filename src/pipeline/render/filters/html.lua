@@ -1,20 +1,22 @@
 --[[
 html.lua: the HTML side of the subset, for one page of the book (after book.lua).
 
-Metadata "book-page" (JSON): page (this page's file name), anchors (id -> page) and
-table_label (the name of a table without caption, for screen readers).
-Pages sit side by side at the top of _book/, and images keep their root-relative path
-below it, so "/report/x.svg" becomes "report/x.svg".
+Metadata "book-page" (JSON): page (this page's path), root ("" or "../" per folder the
+page sits in), anchors (id -> page) and table_label (the name of a table without caption,
+for screen readers). Pages sit where Quarto writes them (report/01-innledning.html), and
+images keep their root-relative path below _book/, so "/report/x.svg" becomes
+"../report/x.svg" on a page in report/.
 ]]
 
 local page = ""
+local root = "" -- from this page back to the site's root: "" or "../"
 local anchors = {}
 local table_label = ""
 
 local function Link(link)
   local id = link.target:match("^#(.+)$")
   if id and anchors[id] and anchors[id] ~= page then
-    link.target = anchors[id] .. "#" .. id
+    link.target = root .. anchors[id] .. "#" .. id
   end
   return link
 end
@@ -27,7 +29,7 @@ local function Image(image)
     image.caption = { pandoc.Str(alt) }
     image.attributes["fig-alt"] = nil
   end
-  if image.src:sub(1, 1) == "/" then image.src = image.src:sub(2) end
+  if image.src:sub(1, 1) == "/" then image.src = root .. image.src:sub(2) end
   return image
 end
 
@@ -86,6 +88,7 @@ end
 function Pandoc(doc)
   local config = pandoc.json.decode(pandoc.utils.stringify(doc.meta["book-page"]))
   page = config.page
+  root = config.root
   anchors = config.anchors
   table_label = config.table_label
   doc.meta = {}

@@ -1,0 +1,32 @@
+--[[
+typography.lua: non-breaking spaces of Norwegian typesetting, for both renderers.
+
+Named in _quarto.yml (filters:, after Quarto's own, so shortcodes are resolved); the
+built-in renderer runs it on the whole book after book.lua. A line break must not split
+a unit or start a line with a dash: "d = 1,86", "p < 0,001", "30. juni",
+"staten – erfaringer".
+]]
+
+local NBSP = "\u{a0}"
+
+local RELATIONS = { ["="] = true, ["<"] = true, [">"] = true, ["≤"] = true, ["≥"] = true, ["±"] = true }
+local MONTHS = {
+  januar = true, februar = true, mars = true, april = true, mai = true, juni = true, juli = true,
+  august = true, september = true, oktober = true, november = true, desember = true,
+}
+
+function Inlines(inlines)
+  -- Non-breaking spaces where a line break would split a unit or start a line with a
+  -- dash: "d = 1,86", "p < 0,001", "30. juni", "staten – erfaringer".
+  for i = 2, #inlines - 1 do
+    local before, after = inlines[i - 1], inlines[i + 1]
+    if inlines[i].t == "Space" and before.t == "Str" and after.t == "Str" then
+      local word = after.text:gsub("%p+$", "")
+      if RELATIONS[before.text] or RELATIONS[after.text] or after.text == "–"
+        or (before.text:match("^%(?%d%d?%.$") and MONTHS[word]) then
+        inlines[i] = pandoc.Str(NBSP)
+      end
+    end
+  end
+  return inlines
+end
