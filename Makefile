@@ -28,7 +28,7 @@ export PIPELINE_ROOT := $(CURDIR)
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: help report test test-quarto lint lock lab clean distclean validate render
+.PHONY: help report test test-quarto lint lock lab clean distclean validate render preview
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,6 +64,10 @@ validate: $(SETUP) ## check data/raw against the contract and list every problem
 render: $(SETUP) ## render the book again from what report/_generated holds
 	@$(PY) -m pipeline provenance
 	@$(PY) -m pipeline render --renderer $(RENDERER)
+
+PORT ?= 4848
+preview: $(SETUP) ## serve the HTML book on 127.0.0.1:$(PORT), re-rendered on every edit (Ctrl-C ends)
+	@$(PY) -m pipeline preview --renderer $(RENDERER) --port $(PORT)
 
 test: $(SETUP) $(NODE_STAMP) ## set up and run lint + the whole test suite
 	@$(VENV)/bin/ruff check .

@@ -111,6 +111,12 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _preview(args: argparse.Namespace) -> int:
+    from pipeline.render.preview import preview
+
+    return preview(PATHS.root, renderer=args.renderer, port=args.port)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
@@ -179,6 +185,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-wait", action="store_true", help="exit at once if a build is already running"
     )
     p.set_defaults(func=_build)
+
+    p = sub.add_parser(
+        "preview",
+        help="serve the HTML book on 127.0.0.1 and render it again on every edit (Ctrl-C ends)",
+    )
+    p.add_argument("--renderer", choices=("auto", "quarto", "builtin"), default="auto")
+    p.add_argument("--port", type=int, default=4848, help="0 picks a free port (default 4848)")
+    p.set_defaults(func=_preview)
     return parser
 
 

@@ -6,6 +6,7 @@ sees the same arguments and the JSON AST can be passed in and out unchanged.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 from functools import cache
@@ -30,7 +31,60 @@ def pandoc_binary() -> str:
     return pypandoc.get_pandoc_path()
 
 
+class PandocMemo:
+    """While active (``with memo:``), a pandoc run with the same arguments, filter files and
+    input is answered from memory instead of run again.
+
+    The preview renders the book again after every edit; most chapters and pages are then
+    unchanged, so only the runs the edit touched cost a pandoc process. Entries the last
+    render did not use are dropped when it ends, so the memo holds about one book.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, str] = {}
+        self._used: set[str] = set()
+        self.runs = 0
+        self.reused = 0
+
+    def __enter__(self) -> PandocMemo:
+        global _active_memo
+        _active_memo = self
+        self._used, self.runs, self.reused = set(), 0, 0
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _active_memo
+        _active_memo = None
+        self._entries = {k: v for k, v in self._entries.items() if k in self._used}
+
+    def output(self, args: list[str], stdin: str) -> str:
+        digest = hashlib.sha256()
+        for arg in args:
+            digest.update(arg.encode("utf-8") + b"\0")
+            if arg.endswith(".lua") and Path(arg).is_file():  # an edited filter is a change
+                digest.update(Path(arg).read_bytes())
+        digest.update(stdin.encode("utf-8"))
+        key = digest.hexdigest()
+        self._used.add(key)
+        if key in self._entries:
+            self.reused += 1
+        else:
+            self.runs += 1
+            self._entries[key] = _run(args, stdin)
+        return self._entries[key]
+
+
+_active_memo: PandocMemo | None = None
+
+
 def run_pandoc(args: list[str], stdin: str) -> str:
+    """Run pandoc (or answer from the active PandocMemo); a failure is a RenderError."""
+    if _active_memo is not None:
+        return _active_memo.output(args, stdin)
+    return _run(args, stdin)
+
+
+def _run(args: list[str], stdin: str) -> str:
     """Run pandoc; a failure becomes a RenderError carrying pandoc's own message."""
     proc = subprocess.run(
         [pandoc_binary(), *args],
