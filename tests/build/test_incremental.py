@@ -199,9 +199,11 @@ def test_recover_undoes_a_half_done_swap(tmp_path: Path) -> None:
     before = _tree(tmp_path)
     paths.book.rename(retired(paths.book))  # killed between the two renames
     (tmp_path / "._book.rendering").mkdir()
+    (tmp_path / "._book.rendering.refs.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "data" / ".processed.new-0123").mkdir()
     recover(paths)
     assert _tree(tmp_path) == before
-    assert not (tmp_path / "._book.rendering").exists()
+    assert sorted(p.name for p in tmp_path.rglob(".*")) == []
 
 
 def test_build_refusals_leave_raw_data_and_outputs_alone(tmp_path: Path) -> None:

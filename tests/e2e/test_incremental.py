@@ -26,6 +26,7 @@ from tests.conftest import Build, make
 LATEST = "AS_OF=2022-06-30"
 ARGS = ("report", LATEST, "RENDERER=builtin")
 PAGES = 10  # Sammendrag, five chapters, four appendices
+CHAPTER = "_book/report/02-toppledergrupper.html"
 DEBRIS = ("._book.old", "._book.rendering", "build/staging", "data/.processed.old")
 OLD = time.mktime((2001, 1, 1, 0, 0, 0, 0, 0, -1))
 
@@ -53,7 +54,7 @@ def _book(root: Path) -> dict[str, str]:
 
 def _complete(root: Path) -> None:
     book = root / "_book"
-    assert len(list(book.glob("*.html"))) == PAGES
+    assert len(list(book.rglob("*.html"))) == PAGES
     for name in ("konstruktiv-uro.pdf", "build-manifest.json", "endringer.md"):
         assert (book / name).is_file(), name
     for rel in DEBRIS:
@@ -100,9 +101,7 @@ def test_editing_prose_reruns_only_the_render(latest: Build) -> None:
     assert done.returncode == 0, log[-3000:]
     assert "rendered" in log
     assert "[clean]" not in log and "[statistics]" not in log
-    assert "Et nytt avsnitt." in (latest.root / "_book" / "02-toppledergrupper.html").read_text(
-        encoding="utf-8"
-    )
+    assert "Et nytt avsnitt." in (latest.root / CHAPTER).read_text(encoding="utf-8")
 
 
 def test_ctrl_c_during_the_render_keeps_the_previous_book(latest: Build, tmp_path: Path) -> None:
@@ -140,7 +139,7 @@ def test_a_concurrent_second_build_waits_and_both_succeed(latest: Build, tmp_pat
     assert "waiting for the build already running in" in logs[1]
     assert "report is up to date" in logs[1]
     _complete(latest.root)
-    html = (latest.root / "_book" / "02-toppledergrupper.html").read_text(encoding="utf-8")
+    html = (latest.root / CHAPTER).read_text(encoding="utf-8")
     assert "Et avsnitt som aldri blir ferdig." in html
 
 
@@ -154,7 +153,7 @@ def test_a_cp_a_copy_builds_into_itself(latest: Build, tmp_path: Path) -> None:
     log = (tmp_path / "copy.log").read_text(encoding="utf-8")
     assert proc.returncode == 0, log[-3000:]
     assert "rendered" in log and "[clean]" not in log
-    assert "Bare i kopien." in (copy / "_book" / "02-toppledergrupper.html").read_text("utf-8")
+    assert "Bare i kopien." in (copy / CHAPTER).read_text("utf-8")
     assert _tree(latest.root) == original
 
 
@@ -189,7 +188,7 @@ def test_a_cohort_with_old_mtimes_is_in_the_report_and_a_deleted_one_gone(
     participants = (latest.root / "report/_generated/tables/_deltakere.md").read_text("utf-8")
     kull = {line.split("|")[1].strip() for line in participants.splitlines()[2:] if "|" in line}
     assert "17" in kull and "16" not in kull
-    html = " ".join(p.read_text(encoding="utf-8") for p in (latest.root / "_book").glob("*.html"))
+    html = " ".join(p.read_text(encoding="utf-8") for p in (latest.root / "_book").rglob("*.html"))
     row = r"<td[^>]*>{}</td>\s*<td[^>]*>[^<]+</td>\s*<td[^>]*>(?:Direktorat|Departement)</td>"
     assert re.search(row.format(17), html) and not re.search(row.format(16), html)
     _complete(latest.root)

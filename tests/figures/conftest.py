@@ -140,14 +140,18 @@ def gtei_groups(seed: int = 120) -> pd.DataFrame:
     )
     se = math.sqrt(2 * (np.std(t1, ddof=1) * math.sqrt(1 - RELIABILITY)) ** 2)
     rc = diff / se
+    se_change = rng.uniform(0.15, 0.4, N_GROUPS)
     return pd.DataFrame(
         {
             "group_id": [f"g{i:02d}" for i in range(N_GROUPS)],
             "kull": [i // 4 for i in range(N_GROUPS)],
-            "organisation": [f"Virksomhet {i}" for i in range(N_GROUPS)],
             "t1": t1,
             "t2": t1 + diff,
-            "diff": diff,
+            "change": diff,
+            "se_change": se_change,
+            "clear_change": np.where(
+                diff > 1.96 * se_change, 1, np.where(diff < -1.96 * se_change, -1, 0)
+            ),
             "rc": rc,
             "reliable": np.where(rc > 1.96, 1, np.where(rc < -1.96, -1, 0)),
         }
@@ -166,8 +170,8 @@ def summary(groups: pd.DataFrame) -> dict:
         "evaluation": {"groups": 31, "members": 264, "respondents": 177, "response_rate_pct": 67},
         "effect": {
             "paired_groups": N_GROUPS,
-            "improved": int((groups["diff"] > 0).sum()),
-            "not_improved": int((groups["diff"] <= 0).sum()),
+            "improved": int((groups["change"] > 0).sum()),
+            "not_improved": int((groups["change"] <= 0).sum()),
             "reliable_positive": int((groups["reliable"] == 1).sum()),
             "reliable_negative": int((groups["reliable"] == -1).sum()),
             "reliability": RELIABILITY,

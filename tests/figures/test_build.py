@@ -28,7 +28,7 @@ FINDINGS = {
     "evaluering": ["«Stimulert til nyttige diskusjoner i ledergruppen» med 88\u00a0%", "31\u00a0%"],
     "effect_for_etter": ["«Kontinuerlig gruppelæring», fra 3,92 til 5,22 (+1,30)", "5,06 til 5,49"],
     "endring_faktorer": ["«Kontinuerlig gruppelæring» og «Riktige saker» (29 av 31)", "(16 av 31)"],
-    "gtei_endring": ["27 grupper gikk opp", "19 grupper hadde reliabel økning"],
+    "gtei_endring": ["27 grupper gikk opp", "var 19 økninger og 1 nedganger reliable"],
     "utviklingsomrader": ["«Riktige saker» (25 av 31)", "endret seg gjennomgående mer", "r = 0,"],
 }
 

@@ -1,4 +1,4 @@
-"""The Effect figures' helpers: cut axes, the dot stacking and the reliable-change band."""
+"""The Effect figures' helpers: cut axes, Figur D.1's intervals and the 2019 reliable band."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ import pytest
 
 from pipeline.figures.effect import (
     axis_range,
-    dot_diameter,
     effect_rows,
     gtei_change_figure,
     notable_factors,
     reliable_band,
-    stack_dots,
 )
 from pipeline.figures.inputs import load_results
 from pipeline.figures.style import house_style
@@ -26,26 +24,12 @@ def test_axis_range_cuts_on_half_points_around_the_data():
     assert axis_range(np.array([4.6, 5.3])) == (4.0, 5.5)
 
 
-def test_stacked_dots_keep_their_values_and_never_touch():
-    values = np.array([0.1, 0.11, 0.12, 0.5, 0.13, -0.4, 0.1])
-    diameter = 0.05
-    levels = stack_dots(values, diameter)
-    for level in set(levels):
-        row = np.sort(values[levels == level])
-        assert np.all(np.diff(row) >= diameter)
-    assert levels[3] == 0 and levels[5] == 0
-
-
-def test_dot_diameter_covers_the_band_when_changes_are_small():
-    assert dot_diameter(np.array([0.0, 0.1]), band=0.4, across=40) == pytest.approx(0.02)
-
-
 def test_reliable_band_is_the_change_where_rc_crosses_196(results_dir):
     groups = load_results(results_dir).gtei_groups
     band = reliable_band(groups, 0.9)
     sd1 = groups["t1"].std(ddof=1)
     assert band == pytest.approx(1.96 * sd1 * math.sqrt(2 * 0.1))
-    outside = groups["diff"].abs() > band
+    outside = groups["change"].abs() > band
     assert (outside == (groups["reliable"] != 0)).all()
 
 
@@ -77,7 +61,21 @@ def test_notable_factors_are_few_and_distinct():
 @pytest.mark.filterwarnings("ignore:gtei_groups.csv:UserWarning")
 def test_groups_without_a_complete_gtei_are_left_out(results_dir):
     groups = load_results(results_dir).gtei_groups
-    groups.loc[0, ["t1", "t2", "diff", "rc", "reliable"]] = None
+    groups.loc[0, ["t1", "t2", "change", "se_change", "clear_change", "rc", "reliable"]] = None
     with house_style():
-        built = gtei_change_figure(groups, 0.9)
+        built = gtei_change_figure(groups, 0.9, 1.96)
     assert f"{len(groups) - 1} grupper" in built.alt
+
+
+def test_gtei_change_figure_draws_each_interval_and_counts_clear_changes(results_dir):
+    groups = load_results(results_dir).gtei_groups
+    with house_style():
+        built = gtei_change_figure(groups, 0.9, 1.96)
+    ax = built.figure.axes[0]
+    segments = ax.collections[0].get_segments()
+    ordered = groups.sort_values(["change", "group_id"])
+    expected_low = ordered["change"] - 1.96 * ordered["se_change"]
+    assert [seg[0][0] for seg in segments] == pytest.approx(list(expected_low))
+    up = int((groups["clear_change"] == 1).sum())
+    assert f"hadde {up} grupper en tydelig økning" in built.alt
+    assert "organisation" not in groups.columns

@@ -14,17 +14,20 @@ FIXTURE = Path(__file__).parents[1] / "fixtures" / "book"
 TIMESTAMP = 1_717_113_600  # 2024-05-31T00:00:00Z
 
 
-FILTERS = Path(__file__).parents[2] / "src" / "pipeline" / "render" / "filters"
+RENDER = Path(__file__).parents[2] / "src" / "pipeline" / "render"
+SHARED = ("filters", "partials", "assets")
+"""What _quarto.yml names from the package: filters, Typst partials, the cover note."""
 
 
 def copy_book(target: Path) -> Path:
     """The fixture book in a writable place (rendering writes _variables.yml and _book/).
 
-    The project's shared filters are copied to where the real project keeps them, so the
-    fixture's ``filters:`` names the same paths as the report's ``_quarto.yml``.
+    The project's shared filters and partials are copied to where the real project keeps
+    them, so the fixture's ``_quarto.yml`` names the same paths as the report's.
     """
     shutil.copytree(FIXTURE, target)
-    shutil.copytree(FILTERS, target / "src" / "pipeline" / "render" / "filters")
+    for name in SHARED:
+        shutil.copytree(RENDER / name, target / "src" / "pipeline" / "render" / name)
     return target
 
 

@@ -83,7 +83,7 @@ def test_figures_are_tagged_with_alt_text(reader: PdfReader) -> None:
 
 
 def test_typst_source_sizes_images_like_html(rendered: RenderResult) -> None:
-    source = typst_source(analyse(load_book(rendered.out_dir.parent)))
+    source = typst_source(analyse(load_book(rendered.out_dir.parent)), 0)
     alt = "Søylediagram, gjentatt i vedlegget."
     assert f'image("/report/_generated/figures/fordeling.svg", alt: "{alt}", width: 60%)' in source
     html = (rendered.out_dir / "vedlegg-b.html").read_text(encoding="utf-8")

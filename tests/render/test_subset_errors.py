@@ -38,7 +38,9 @@ CASES = {
         f"::: {{#fig-sub layout-ncol=2}}\n![A]({FIGURE})\n\n![B]({FIGURE})\n\nUnder\n:::",
         "layout-ncol= (subfigure layouts) is not supported",
     ),
-    "other div": ("::: {.column-margin}\nTekst.\n:::", "fenced div .column-margin"),
+    "quarto div class": ("::: {.column-margin}\nTekst.\n:::", "a div class .column-margin"),
+    "cross-reference id on a div": ("::: {#fig-boks}\nTekst.\n:::", "id #fig-boks on a div"),
+    "quarto span class": ("[tekst]{.content-hidden}", "a span class .content-hidden"),
     "unknown cross-reference": ("Se @fig-finnes-ikke.", "@fig-finnes-ikke points to no"),
     "citation": ("Som @smith2020 viser.", "citation @smith2020 is not supported"),
     "figure id without caption": (f"![]({FIGURE}){{#fig-uten}}", "#fig-uten needs a caption"),
@@ -46,7 +48,7 @@ CASES = {
     "id without type prefix": ("## Overskrift {#elefant}", "id #elefant must be lowercase"),
     "id of the wrong type": ("## Overskrift {#tbl-feil}", "id #tbl-feil does not fit a heading"),
     "duplicate id": ("## Igjen {#sec-resultater}", "id #sec-resultater is used twice"),
-    "id on a span": ("[tekst]{#sec-spenn}", "id #sec-spenn on a span"),
+    "cross-reference id on a span": ("[tekst]{#sec-spenn}", "id #sec-spenn on a span"),
     "math": ("Formelen $x^2$ her.", "math is not supported"),
     "book metadata outside index.qmd": ("Av {{< meta author >}}.", "known in index.qmd only"),
     "unknown variable": ("Tall: {{< var facts.finnes_ikke >}}.", "variable facts.finnes_ikke"),
@@ -163,4 +165,32 @@ def test_missing_variables_file_is_one_clear_error(book: Path) -> None:
     with pytest.raises(
         RenderError, match=r"no _variables\.yml: it is copied from report/_generated"
     ):
+        render(book, renderer="builtin")
+
+
+def _front_matter(path: Path, yaml_text: str, body: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(f"---\n{yaml_text}\n---\n{text}\n{body}\n", encoding="utf-8")
+
+
+def test_front_matter_feeds_meta_and_plain_divs_and_spans_are_kept(book: Path) -> None:
+    chapter = book / "kapitler/metode.qmd"
+    _front_matter(
+        chapter,
+        "ansvarlig: Analyseteamet\nkontakt:\n  epost: post@example.no",
+        "::: {.lead #ingress}\nSkrevet av {{< meta ansvarlig >}} "
+        "([{{< meta kontakt.epost >}}]{.smallcaps .epost}).\n:::\n\nSe [ingressen](#ingress).",
+    )
+    result = render(book, renderer="builtin")
+    html = (result.out_dir / "kapitler/metode.html").read_text(encoding="utf-8")
+    assert '<div id="ingress" class="lead">' in html
+    assert "Skrevet av Analyseteamet" in html
+    # pandoc (in Quarto too) turns .smallcaps into small capitals inside the span
+    assert '<span class="epost"><span class="smallcaps">post@example.no</span></span>' in html
+    assert 'href="#ingress"' in html
+
+
+def test_front_matter_that_changes_rendering_is_refused(book: Path) -> None:
+    _front_matter(book / "kapitler/metode.qmd", "ansvarlig: x\nnumber-sections: false", "")
+    with pytest.raises(RenderError, match=r"kapitler/metode.qmd:3: front matter key number-sec"):
         render(book, renderer="builtin")

@@ -107,6 +107,7 @@ def summary() -> dict:
             "positive_threshold": 0.1,
             "reliability": 0.9,
             "confidence": 0.95,
+            "clear_change_z": 1.96,
         },
         "facts": {
             "groups": 48,
@@ -130,6 +131,9 @@ def summary() -> dict:
             "members": 264,
             "respondents": 177,
             "response_rate_pct": 177 / 264 * 100,
+            "ended_groups": 32,
+            "ended_members": 269,
+            "response_rate_ended_pct": 177 / 269 * 100,
         },
         "effect": {
             "groups_ended": 32,
@@ -158,5 +162,13 @@ def summary() -> dict:
             "n_factors": 26,
         },
         "correlation": {"r": 0.64, "p": 0.0004, "n_factors": 26},
-        "followup": {"groups": 0, "gtei_t1": None, "gtei_t2": None, "gtei_t3": None},
+        "followup": {
+            "groups": 0,
+            "gtei_groups": 0,
+            "min_groups": 5,
+            "shown": False,
+            **dict.fromkeys(
+                ("gtei_t1", "gtei_t2", "gtei_t3", "gtei_diff_t3_t2", "ci_low", "ci_high")
+            ),
+        },
     }

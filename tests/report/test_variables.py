@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import yaml
 
 from pipeline.render.variables import lookup
@@ -154,7 +155,10 @@ def test_values_are_formatted_the_norwegian_way(summary, effect_table, change_co
         "positive_threshold": "0,1",
         "confidence": f"95{NBSP}%",
         "reliability": "0,90",
+        "clear_change_z": "1,96",
     }
+    assert v["eval"]["response_rate_ended"] == f"66{NBSP}%"  # 177 / 269, not 177 / 264
+    assert (v["eval"]["ended_groups"], v["eval"]["ended_members"]) == ("32", "269")
 
 
 def test_factor_rows_and_rankings(summary, effect_table, change_counts, items, codebook):
@@ -181,12 +185,27 @@ def test_negative_values_use_the_minus_sign(summary, effect_table, change_counts
 
 
 def test_followup_sentence_cases() -> None:
-    assert "Ingen ledergruppe" in followup_sentence({"groups": 0})
-    one = followup_sentence({"groups": 1, "gtei_t2": 5.5, "gtei_t3": 5.61})
-    assert one.startswith("Så langt har én ledergruppe svart") and "5,50" in one and "5,61" in one
-    assert followup_sentence({"groups": 4, "gtei_t2": 5.0, "gtei_t3": 4.9}).startswith(
-        "Så langt har 4 ledergrupper svart"
-    )
+    assert "Ingen ledergruppe" in followup_sentence({"groups": 0}, 0.95)
+    few = {"groups": 1, "shown": False, "min_groups": 5, "gtei_t2": 5.5, "gtei_t3": 5.61}
+    one = followup_sentence(few, 0.95)
+    assert one.startswith("Så langt har én ledergruppe svart")
+    # below the minimum: the count and the minimum, never the means
+    assert "minst 5 grupper" in one and "5,50" not in one and "5,61" not in one
+    shown = {
+        "groups": 6,
+        "gtei_groups": 6,
+        "shown": True,
+        "min_groups": 5,
+        "gtei_t2": 5.56,
+        "gtei_t3": 5.46,
+        "gtei_diff_t3_t2": -0.1,
+        "ci_low": -0.25,
+        "ci_high": 0.05,
+    }
+    six = followup_sentence(shown, 0.95)
+    assert six.startswith("Så langt har 6 ledergrupper svart")
+    assert "5,56" in six and "5,46" in six and "−0,10" in six
+    assert f"95{NBSP}% KI −0,25 til 0,05" in six
 
 
 def test_real_data_notice_names_the_real_sources(summary, effect_table, change_counts, items):
@@ -219,6 +238,57 @@ def test_yaml_round_trip_keeps_unicode(summary, effect_table, change_counts, ite
     assert NBSP in text and "\\u" not in text  # real characters, not escapes
     assert text == variables_yaml(variables)
     assert variables["programme"] == {"gatherings": "4"}
+
+
+def test_second_round_variables(summary, effect_table, change_counts, items, codebook):
+    """model.*, clear.* and devarea.*: non-numeric keys, formatted like the rest."""
+    keys = codebook.factor_keys
+    model = pd.DataFrame(
+        {
+            "factor": [*keys, "gtei"],
+            "estimate": [0.4] * len(keys) + [0.436],
+            "ci_low": [0.2] * len(keys) + [0.3026],
+            "ci_high": [0.6] * len(keys) + [0.5694],
+            "p": [0.001] * len(keys) + [1e-10],
+            "p_holm": [0.0004] * len(keys) + [None],
+            "random_slope": [True] * len(keys) + [True],
+        }
+    )
+    summary["model"] = {
+        "gtei_estimate": 0.436, "gtei_ci_low": 0.3026, "gtei_ci_high": 0.5694, "gtei_p": 1e-10,
+        "n_factors": 26, "n_random_slope": 25, "n_fallback": 1, "n_significant": 24,
+        "n_significant_holm": 24, "n_significant_t_holm": 23,
+    }  # fmt: skip
+    summary["effect"] |= {
+        "clear_positive": 15, "clear_negative": 0, "clear_none": 16, "median_se_change": 0.2523,
+        "gtei_d_z": 1.117, "gtei_d_individual": 0.699,
+    }  # fmt: skip
+    summary["devarea"] = {"estimate": 0.258, "ci_low": 0.161, "ci_high": 0.356, "p": 7e-6,
+                          "n_groups": 31}  # fmt: skip
+    summary["correlation"] |= {"boot_ci_low": 0.444, "boot_ci_high": 0.696, "boot_resamples": 2000}
+    v = build_variables(summary, effect_table, change_counts, items, model=model)
+    assert v["model"]["gtei_estimate"] == "0,44"
+    assert (v["model"]["gtei_ci_low"], v["model"]["gtei_ci_high"]) == ("0,30", "0,57")
+    assert v["model"]["gtei_p"] == "< 0,001" and v["model"]["n_fallback"] == "1"
+    assert v["model"]["factors"]["dialog"]["p_holm"] == "< 0,001"
+    assert v["clear"] == {
+        "positive": "15", "negative": "0", "none": "16", "median_se": "0,25",
+        "gtei_d_z": "1,12", "gtei_d_individual": "0,70",
+    }  # fmt: skip
+    assert v["devarea"]["estimate"] == "0,26" and v["devarea"]["p"] == "< 0,001"
+    assert (v["devarea"]["corr_ci_low"], v["devarea"]["corr_resamples"]) == (
+        "0,44",
+        "2000",
+    )  # four digits stay ungrouped
+    # Quarto reads a numeric path part as a list index: no new key may be a number
+    for section in ("model", "clear", "devarea"):
+        stack = [v[section]]
+        while stack:
+            node = stack.pop()
+            for key, value in node.items():
+                assert not str(key).isdigit(), (section, key)
+                if isinstance(value, dict):
+                    stack.append(value)
 
 
 def test_a_future_data_date_is_stated_on_the_edition(summary, effect_table, change_counts, items):

@@ -11,6 +11,7 @@ from scipy import stats
 
 from pipeline.errors import AnalysisError
 from pipeline.stats import effect
+from pipeline.stats.group_change import group_changes
 
 PAIRED = ["G1", "G2", "G3", "G4"]
 X1 = np.array([4.0, 5.0, 4.5, 5.5])  # the hand_worked group means at t1 …
@@ -243,12 +244,21 @@ def test_reliable_change_boundary_is_strict() -> None:
 def test_gtei_groups(hand_worked, codebook) -> None:
     t1, t2 = _waves(hand_worked, codebook)
     sd1 = float(np.std(X1, ddof=1))
-    frame = effect.gtei_groups(t1, t2, hand_worked.groups, sd1, 0.9)
+    changes = group_changes(hand_worked.effect, PAIRED, codebook.factor_keys)
+    se = changes[changes["factor"] == "gtei"].set_index("group_id")["se_change"]
+    # three respondents at m − 0.5, m, m + 0.5 in each wave: se = sqrt(2 · 0.25/3)
+    assert list(se) == pytest.approx([math.sqrt(1 / 6)] * 4)
+    frame = effect.gtei_groups(t1, t2, hand_worked.groups, sd1, 0.9, se, z=1.0)
     assert list(frame.columns) == effect.GTEI_GROUP_COLUMNS
     assert list(frame["group_id"]) == PAIRED
-    assert list(frame["diff"]) == pytest.approx([0.6, 0.2, 0.8, 0.0])
+    assert list(frame["change"]) == pytest.approx([0.6, 0.2, 0.8, 0.0])
+    assert list(frame["se_change"]) == pytest.approx([math.sqrt(1 / 6)] * 4)
+    assert list(frame["clear_change"]) == [1, 0, 1, 0]  # beyond ±0.408
     assert list(frame["reliable"]) == [1, 0, 1, 0]  # RC 2.08, 0.69, 2.77, 0
     assert list(frame["kull"]) == [1, 1, 2, 2]
+    # at z = 1.96 the band is ±0.800: even the change of 0.8 is not clear
+    strict = effect.gtei_groups(t1, t2, hand_worked.groups, sd1, 0.9, se, z=1.96)
+    assert list(strict["clear_change"]) == [0, 0, 0, 0]
 
 
 def _table(n_dev: list[int], d: list[float]) -> pd.DataFrame:

@@ -60,18 +60,23 @@ def test_item_table_by_hand(hand_worked, codebook) -> None:
 
 def test_response_summary(hand_worked, codebook) -> None:
     rows = evaluation.respondents(hand_worked.evaluation, ["G1", "G2", "G3"], codebook.item_keys)
-    summary = evaluation.response_summary(rows, hand_worked.members)
-    # G3 has no answer: not evaluated; members of G1 (5) and G2 (6)
+    summary = evaluation.response_summary(rows, hand_worked.members, ["G1", "G2", "G3"])
+    # G3 has no answer: left out of the 2019-style rate (members of G1 (5) and G2 (6)),
+    # but counted in the rate over all ended groups (+ G3's 7 members)
     assert summary == {
         "groups": 2,
         "members": 11,
         "respondents": 4,
         "response_rate_pct": pytest.approx(400 / 11),
+        "ended_groups": 3,
+        "ended_members": 18,
+        "response_rate_ended_pct": pytest.approx(400 / 18),
     }
 
 
 def test_response_summary_without_answers(hand_worked, codebook) -> None:
     rows = evaluation.respondents(hand_worked.evaluation, ["G3"], codebook.item_keys)
-    summary = evaluation.response_summary(rows, hand_worked.members)
+    summary = evaluation.response_summary(rows, hand_worked.members, ["G3"])
     assert summary["respondents"] == 0 and summary["members"] == 0
     assert math.isnan(summary["response_rate_pct"])
+    assert summary["ended_members"] == 7 and summary["response_rate_ended_pct"] == 0

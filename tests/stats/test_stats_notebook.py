@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import ast
+import inspect
 import json
 import subprocess
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from pipeline.paths import PATHS
+from pipeline.stats.params import StatsParams, make_params
 
 NOTEBOOK = PATHS.notebooks / "02_statistics.ipynb"
 PARAMETERS = {
@@ -24,7 +27,12 @@ PARAMETERS = {
     "positive_threshold": 0.1,
     "reliability": 0.90,
     "confidence": 0.95,
+    "clear_change_z": 1.96,
 }
+MIRRORED = ("min_respondents", "positive_threshold", "reliability", "confidence", "clear_change_z")
+"""StatsParams fields the parameters cell repeats as literals."""
+PARSED = ("as_of", "as_of_future", "cohorts")
+"""StatsParams fields make_params derives from the cell's text (as_of, allow_future, cohorts)."""
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +48,22 @@ def test_parameters_cell_holds_literals_only(notebook) -> None:
         assert isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
         values[node.targets[0].id] = node.value.value
     assert values == PARAMETERS
+
+
+def test_parameters_cell_mirrors_stats_params(notebook) -> None:
+    """One typed parameter object: every tunable StatsParams field is a notebook parameter
+    with the same default, and make_params accepts every notebook parameter."""
+    tagged = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+    values = {
+        node.targets[0].id: node.value.value
+        for node in ast.parse(tagged.source).body
+        if isinstance(node, ast.Assign)
+    }
+    defaults = {f.name: f.default for f in fields(StatsParams) if f.name not in PARSED}
+    assert set(defaults) == set(MIRRORED)
+    assert {name: values[name] for name in MIRRORED} == defaults
+    accepted = set(inspect.signature(make_params).parameters)
+    assert set(values) - {"processed_dir", "generated_dir"} == accepted
 
 
 def test_committed_notebook_has_no_outputs(notebook) -> None:

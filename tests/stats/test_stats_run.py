@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import math
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -13,23 +14,29 @@ import pytest
 import yaml
 
 from pipeline.errors import AnalysisError
-from pipeline.stats import effect, evaluation, facts
+from pipeline.stats import effect, evaluation, facts, mixed_model
+from pipeline.stats import run as run_module
+from pipeline.stats.devareas import DEVAREA_COLUMNS
+from pipeline.stats.mixed_model import MODEL_COLUMNS
 from pipeline.stats.params import StatsParams
 from pipeline.stats.run import compute_results, run_statistics
 
 RESULT_COLUMNS = {
-    "effect_factors.csv": effect.TABLE2_COLUMNS,
+    "effect_factors.csv": effect.TABLE2_COLUMNS + effect.EFFECT_SIZE_COLUMNS,
     "effect_change_counts.csv": effect.TABLE1_COLUMNS,
     "evaluation_items.csv": evaluation.ITEM_COLUMNS,
     "gtei_groups.csv": effect.GTEI_GROUP_COLUMNS,
     "effect_followup.csv": effect.FOLLOWUP_COLUMNS,
     "participants.csv": facts.PARTICIPANT_COLUMNS,
+    "effect_model.csv": MODEL_COLUMNS,
+    "devarea_change.csv": DEVAREA_COLUMNS,
 }
 GENERATED = [
     "_variables.yml",
     "_effect_model.md",
     "tables/_tabell1.md",
     "tables/_tabell2.md",
+    "tables/_modell.md",
     "tables/_evaluering.md",
     "tables/_deltakere.md",
     "tables/_inndata.md",
@@ -55,25 +62,30 @@ def test_summary_of_the_hand_worked_edition(hand_worked, params, codebook) -> No
         "members": 11,
         "respondents": 4,
         "response_rate_pct": pytest.approx(400 / 11),
+        # all five ended groups (G1–G5: 5 + 6 + 7 + 8 + 5 members), G3–G5 without answers
+        "ended_groups": 5,
+        "ended_members": 31,
+        "response_rate_ended_pct": pytest.approx(400 / 31),
     }
     assert summary["facts"]["groups"] == 7
-    assert summary["followup"] == {
+    followup = summary["followup"]
+    assert {k: followup[k] for k in ("groups", "gtei_groups", "min_groups", "shown")} == {
         "groups": 2,
-        "gtei_t1": pytest.approx(4.5),
-        "gtei_t2": pytest.approx(4.9),
-        "gtei_t3": pytest.approx(4.9),
+        "gtei_groups": 2,
+        "min_groups": 5,
+        "shown": False,  # two groups are below the minimum of five
     }
+    assert followup["gtei_t1"] == pytest.approx(4.5)
+    assert followup["gtei_t2"] == pytest.approx(4.9)
+    assert followup["gtei_t3"] == pytest.approx(4.9)
 
 
 def test_followup_summary_without_third_wave(hand_worked, params, codebook) -> None:
     no_wave3 = hand_worked.effect[hand_worked.effect["wave"] != 3]
     results = compute_results(replace(hand_worked, effect=no_wave3), params, codebook)
-    assert results.summary["followup"] == {
-        "groups": 0,
-        "gtei_t1": None,
-        "gtei_t2": None,
-        "gtei_t3": None,
-    }
+    followup = results.summary["followup"]
+    assert (followup["groups"], followup["shown"]) == (0, False)
+    assert {followup[k] for k in ("gtei_t1", "gtei_t2", "gtei_t3", "ci_low")} == {None}
     assert results.followup.empty
 
 
@@ -129,6 +141,20 @@ def test_a_failing_edition_keeps_the_last_outputs(processed_dir: Path, tmp_path:
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     with pytest.raises(AnalysisError, match=r"as_of=2017-01-01, cohorts=all"):
         _run(processed_dir, tmp_path, as_of=dt.date(2017, 1, 1))
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_a_model_that_does_not_converge_writes_nothing(
+    processed_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real non-convergence (an iteration budget of one) names the factor, and the last
+    good outputs stay as they were."""
+    _run(processed_dir, tmp_path)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    monkeypatch.setattr(run_module, "effect_model", partial(mixed_model.effect_model, max_iter=1))
+    with pytest.raises(AnalysisError, match=r"effect model, factor \w+: the mixed model did not"):
+        _run(processed_dir, tmp_path)
     after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     assert before == after
 

@@ -30,10 +30,12 @@ def retired(target: Path) -> Path:
 
 
 def debris(paths: Paths) -> list[Path]:
-    """Leftovers of interrupted swaps and renders (``._book.old``, ``._book.rendering``…)."""
+    """Leftovers of interrupted swaps and renders: ``._book.old``, ``._book.rendering`` and
+    its side files, ``.processed.new-…``; any hidden ``.<name>.*`` beside an output folder."""
     found = [staging_dir(paths)]
     for target in (paths.processed, paths.generated, paths.book):
-        found += [retired(target), target.with_name(f".{target.name}.rendering")]
+        if target.parent.is_dir():
+            found += sorted(target.parent.glob(f".{target.name}.*"))
     return found
 
 
@@ -47,7 +49,14 @@ def recover(paths: Paths) -> None:
     if kept_book.is_dir() and not paths.book.exists():
         kept_book.rename(paths.book)
     for path in debris(paths):
+        _remove(path)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -114,7 +123,7 @@ def previous_book_kept(paths: Paths) -> Iterator[None]:
             with signals_held():
                 shutil.rmtree(paths.book, ignore_errors=True)
         for path in debris(paths):
-            shutil.rmtree(path, ignore_errors=True)
+            _remove(path)
         raise
     finally:
         shutil.rmtree(staging_dir(paths), ignore_errors=True)

@@ -26,6 +26,8 @@ from pipeline.figures.style import house_style
 from pipeline.figures.timeline import timeline_figure
 
 DEFAULT_POSITIVE_THRESHOLD = 0.1
+DEFAULT_CLEAR_Z = 1.96
+"""The clear-change cut-off when summary.json predates the parameter (StatsParams default)."""
 """Tabell 1's threshold (DESIGN.md section 3), used when summary.json does not record one."""
 
 
@@ -52,7 +54,11 @@ def draw_all(results: Results, programme: Programme, codebook: Codebook) -> list
         evaluation_figure(results.evaluation, codebook),
         effect_figure(results.factors, results.gtei, codebook),
         change_counts_figure(results.change_counts, float(threshold)),
-        gtei_change_figure(results.gtei_groups, float(summary["effect"]["reliability"])),
+        gtei_change_figure(
+            results.gtei_groups,
+            float(summary["effect"]["reliability"]),
+            float(summary.get("parameters", {}).get("clear_change_z", DEFAULT_CLEAR_Z)),
+        ),
         dev_area_figure(results.factors, summary["correlation"]),
     ]
     return built

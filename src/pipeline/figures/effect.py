@@ -1,5 +1,5 @@
 """The Effect figures: before/after per factor (Figur 3), Tabell 1 as bars, the groups'
-GTEI changes against the reliable-change band, and development areas against effect size.
+GTEI changes with their own intervals (Figur D.1), and development areas against effect size.
 
 Each figure states its own reading aids (cut axes, bands, the fitted line) in the
 caption, because a printed figure is often read without the surrounding text.
@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
-from matplotlib.patches import Circle, Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from pipeline.data.codebook import CATEGORIES, Codebook
@@ -24,7 +23,6 @@ from pipeline.figures.layout import dodge, draw_heading, note, place_labels, row
 from pipeline.figures.style import (
     BLUE,
     GREY,
-    LIGHT_GREY,
     ORANGE,
     SMALL_FONT_SIZE,
     TEXT,
@@ -255,103 +253,78 @@ def change_counts_alt(rows: pd.DataFrame, total: int) -> str:
 
 
 def reliable_band(groups: pd.DataFrame, reliability: float) -> float:
-    """The smallest GTEI change that counts as reliable: 1.96 × SE of a difference, in scale units.
+    """The smallest GTEI change the 2019 criterion calls reliable: 1.96 × SE of a difference.
 
     The SE comes from the statistics stage's ``se_difference``, with sd1 the SD of the groups'
-    GTEI at start (DESIGN.md section 3), so band and dot colours follow one formula.
+    GTEI at start (DESIGN.md section 3), so the lines drawn follow the ``rc`` column.
     """
     band = RELIABLE_Z * se_difference(float(groups["t1"].std(ddof=1)), reliability)
     judged = groups[groups["rc"].abs() > 0]
-    implied = (judged["diff"] / judged["rc"]).abs() * RELIABLE_Z
+    implied = (judged["change"] / judged["rc"]).abs() * RELIABLE_Z
     if not np.allclose(implied, band, rtol=1e-3):
         warnings.warn(
             "gtei_groups.csv: rc does not match the SD of t1 and the reliability in "
-            "summary.json; the band drawn may disagree with the points' colours",
+            "summary.json; the 2019 lines drawn may disagree with the rc column",
             stacklevel=2,
         )
     return band
 
 
-def stack_dots(values: np.ndarray, diameter: float) -> np.ndarray:
-    """Stack level per value for a dot plot that keeps every dot at its exact value.
-
-    Dots are taken from left to right and each goes to the lowest level where it touches
-    no dot already placed, so no dot is moved sideways across the reliable-change band.
-    """
-    levels = np.zeros(len(values), dtype=int)
-    placed: dict[int, list[float]] = {}
-    for index in np.argsort(values, kind="stable"):
-        value = float(values[index])
-        level = 0
-        while any(abs(value - other) < diameter for other in placed.get(level, [])):
-            level += 1
-        placed.setdefault(level, []).append(value)
-        levels[index] = level
-    return levels
-
-
-def dot_diameter(values: np.ndarray, band: float, across: int = 34) -> float:
-    """Dot size in data units: a fixed fraction of the span the axis will show."""
-    span = max(float(np.ptp(values)), 2 * band)
-    return span / across
-
-
-RELIABLE_STYLE = {
-    1: (BLUE, BLUE, "Reliabel økning"),
-    0: ("white", "#595959", "Ikke reliabel endring"),
-    -1: (ORANGE, "#8a5410", "Reliabel nedgang"),
+CLEAR_STYLE = {
+    1: (BLUE, BLUE, "Tydelig økning"),
+    0: ("white", "#595959", "Ingen tydelig endring"),
+    -1: (ORANGE, "#8a5410", "Tydelig nedgang"),
 }
 
 
-def gtei_change_figure(paired: pd.DataFrame, reliability: float) -> Built:
-    """Draws every paired group's GTEI change as a dot, against the reliable-change band.
+def gtei_change_figure(paired: pd.DataFrame, reliability: float, z: float) -> Built:
+    """Figur D.1: every paired group's GTEI change with its own interval (±z·se_change).
 
-    Groups without a complete GTEI have no change to draw and are left out, as the
-    statistics stage leaves them out of the reliable-change counts.
+    One row per group, sorted by change, no names (the public report never ties a group
+    to its scores). The dashed lines mark the 2019 reliable-change limit for comparison.
+    Groups without a complete GTEI or an SE are left out, as in the counts.
     """
-    groups = paired.dropna(subset=["t1", "diff", "rc", "reliable"])
-    diffs = groups["diff"].astype(float).to_numpy()
+    groups = paired.dropna(subset=["t1", "change", "se_change", "clear_change", "rc"])
+    groups = groups.sort_values(["change", "group_id"], ignore_index=True)
     band = reliable_band(groups, reliability)
-    diameter = dot_diameter(diffs, band)
-    levels = stack_dots(diffs, diameter)
-    low = min(float(diffs.min()), -band) - 1.5 * diameter
-    high = max(float(diffs.max()), band) + 1.5 * diameter
-    top = (levels.max() + 2.6) * diameter
-    fig, ax = new_figure(3.0 + 14.5 * top / (high - low))
-    ax.axvspan(-band, band, color=LIGHT_GREY, linewidth=0, zorder=0)
+    half = z * groups["se_change"].to_numpy(dtype=float)
+    change = groups["change"].to_numpy(dtype=float)
+    rows = np.arange(len(groups))
+    fig, ax = new_figure(4.0 + 0.32 * len(groups))
+    ax.axvline(0, color=GREY, linewidth=0.6, zorder=1)
     for edge in (-band, band):
         ax.axvline(edge, color=GREY, linewidth=0.8, linestyle=(0, (3, 2)), zorder=1)
-    ax.axvline(0, color=GREY, linewidth=0.6, zorder=1)
-    for x, level, flag in zip(diffs, levels, groups["reliable"].astype(int), strict=True):
-        face, edge, _ = RELIABLE_STYLE[flag]
-        ax.add_patch(
-            Circle(
-                (x, (level + 0.5) * diameter),
-                0.45 * diameter,
-                facecolor=face,
-                edgecolor=edge,
-                linewidth=0.8,
-                zorder=3,
-            )
+    ax.hlines(rows, change - half, change + half, color="#595959", linewidth=1.0, zorder=2)
+    flags = groups["clear_change"].astype(int).to_numpy()
+    for flag, (face, edge, _) in CLEAR_STYLE.items():
+        mask = flags == flag
+        ax.scatter(
+            change[mask], rows[mask], s=22, facecolor=face, edgecolor=edge, linewidth=0.8, zorder=3
         )
-    ax.set_xlim(low, high)
-    ax.set_ylim(0, top)
-    ax.set_aspect("equal")
+    ax.set_ylim(-1, len(groups))
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
     decimal_axis(ax.xaxis)
     ax.set_xlabel("Endring i samlet indeks (GTEI) fra oppstart til avslutning, i skalapoeng")
-    counts = groups["reliable"].astype(int).value_counts()
     handles = [
-        Patch(facecolor=face, edgecolor=edge, label=f"{label} ({int(counts.get(flag, 0))})")
-        for flag, (face, edge, label) in RELIABLE_STYLE.items()
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markerfacecolor=face,
+            markeredgecolor=edge,
+            label=f"{label} ({int((flags == flag).sum())})",
+        )
+        for flag, (face, edge, label) in CLEAR_STYLE.items()
     ]
     handles.append(
-        Patch(
-            facecolor=LIGHT_GREY,
-            edgecolor=GREY,
+        Line2D(
+            [],
+            [],
+            color=GREY,
             linestyle=(0, (3, 2)),
-            label=f"Endring for liten til å være reliabel (±{format_number(band)})",
+            label=f"Grensen for reliabel endring i 2019 (±{format_number(band)})",
         )
     )
     ax.legend(
@@ -366,30 +339,33 @@ def gtei_change_figure(paired: pd.DataFrame, reliability: float) -> Built:
     return Built(
         "gtei_endring",
         fig,
-        gtei_change_caption(len(groups), band, reliability),
+        gtei_change_caption(len(groups), band, reliability, z),
         gtei_change_alt(groups, band),
     )
 
 
-def gtei_change_caption(n_groups: int, band: float, reliability: float) -> str:
+def gtei_change_caption(n_groups: int, band: float, reliability: float, z: float) -> str:
     return (
         f"Endring i samlet indeks (GTEI) fra oppstart til avslutning for hver av de {n_groups} "
-        f"ledergruppene, én prikk per gruppe. Det grå feltet går til ±{format_number(band)} "
-        f"skalapoeng, 1,96 ganger standardfeilen for en differanse med reliabilitet "
-        f"{format_number(reliability)}; endringer utenfor feltet regnes som reliable."
+        f"ledergruppene, sortert etter endringen. Streken viser ±{format_number(z)} "
+        "standardfeil beregnet fra gruppens egne svar; en endring er tydelig når streken ikke "
+        f"krysser null. De stiplede linjene ved ±{format_number(band)} er grensen for reliabel "
+        f"endring som i 2019-rapporten (reliabilitet {format_number(reliability)} antatt)."
     )
 
 
 def gtei_change_alt(groups: pd.DataFrame, band: float) -> str:
-    flags = groups["reliable"].astype(int)
-    up = int((groups["diff"] > 0).sum())
+    flags = groups["clear_change"].astype(int)
+    reliable = groups["reliable"].astype(int)
+    up = int((groups["change"] > 0).sum())
     return (
-        f"Prikkdiagram med én prikk per ledergruppe for endringen i samlet indeks (GTEI), "
+        f"Diagram med én vannrett strek per ledergruppe for endringen i samlet indeks (GTEI), "
         f"{len(groups)} grupper. {up} grupper gikk opp og {len(groups) - up} gikk ned eller "
-        f"sto stille; medianendringen var {format_signed(float(groups['diff'].median()))}. "
-        f"Endringer større enn ±{format_number(band)} regnes som reliable: "
-        f"{int((flags == 1).sum())} grupper hadde reliabel økning og "
-        f"{int((flags == -1).sum())} reliabel nedgang."
+        f"sto stille; medianendringen var {format_signed(float(groups['change'].median()))}. "
+        f"Målt mot gruppens egen usikkerhet hadde {int((flags == 1).sum())} grupper en tydelig "
+        f"økning og {int((flags == -1).sum())} en tydelig nedgang. Med 2019-grensen på "
+        f"±{format_number(band)} var {int((reliable == 1).sum())} økninger og "
+        f"{int((reliable == -1).sum())} nedganger reliable."
     )
 
 

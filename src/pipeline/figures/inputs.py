@@ -36,7 +36,9 @@ EFFECT_COLUMNS = (
 )
 CHANGE_COLUMNS = ("factor", "label", "n_positive", "n_not_positive")
 EVALUATION_COLUMNS = ("item", "section", "text", "n_answered", "pct_positive")
-GTEI_GROUP_COLUMNS = ("group_id", "kull", "organisation", "t1", "t2", "diff", "rc", "reliable")
+GTEI_GROUP_COLUMNS = (
+    "group_id", "kull", "t1", "t2", "change", "se_change", "clear_change", "rc", "reliable",
+)  # fmt: skip
 SUMMARY_KEYS = ("facts", "effect", "correlation")
 
 

@@ -16,10 +16,13 @@ import typst
 
 from pipeline.atomic import write_bytes
 from pipeline.errors import RenderError
-from pipeline.render.analysis import SYNTHETIC_LABEL, AnalysedBook
+from pipeline.render.analysis import AnalysedBook
+from pipeline.render.cover import cover_of
 from pipeline.render.pandoc import apply_filter, document, meta_string
 
 TEMPLATE = Path(__file__).parent / "assets" / "template.typ"
+COVER_NOTE = Path(__file__).parent / "assets" / "cover-note.typ"
+"""Shared with Quarto's Typst book (partials/typst-show.typ imports it)."""
 DEFAULT_FONT = "Libertinus Serif"
 """A serif the typst wheel embeds (with New Computer Modern and DejaVu Sans Mono)."""
 
@@ -33,7 +36,7 @@ TYPST_LENGTH = re.compile(r"^\d+(\.\d+)?(pt|mm|cm|in|em)$")
 
 def write_pdf(analysed: AnalysedBook, target: Path, timestamp: int) -> Path:
     """Compile the book to ``target``; a Typst error becomes a RenderError."""
-    source = typst_source(analysed)
+    source = typst_source(analysed, timestamp)
     options = analysed.book.typst_options
     font_paths = [str(analysed.book.root / p) for p in _as_list(options.get("font-paths"))]
     _check_font(str(options.get("mainfont", DEFAULT_FONT)), font_paths)
@@ -61,18 +64,19 @@ def _check_font(family: str, font_paths: list[str]) -> None:
         raise RenderError(f"mainfont {family!r} is not available to Typst (available: {available})")
 
 
-def typst_source(analysed: AnalysedBook) -> str:
+def typst_source(analysed: AnalysedBook, timestamp: int) -> str:
     """The whole Typst document: template, the book's settings, and pandoc's body."""
     config = {"appendices_title": analysed.book.labels["appendices-title"]}
     meta = {"book-typst": meta_string(json.dumps(config, ensure_ascii=False))}
     ast = document(analysed.ast["pandoc-api-version"], meta, analysed.ast["blocks"])
     body = apply_filter(ast, "typst", "typst")
-    template = TEMPLATE.read_text(encoding="utf-8")
-    return f"{template}\n#show: book.with(\n{_settings(analysed)})\n\n{body}"
+    template = COVER_NOTE.read_text(encoding="utf-8") + "\n" + TEMPLATE.read_text(encoding="utf-8")
+    return f"{template}\n#show: book.with(\n{_settings(analysed, timestamp)})\n\n{body}"
 
 
-def _settings(analysed: AnalysedBook) -> str:
+def _settings(analysed: AnalysedBook, timestamp: int) -> str:
     book = analysed.book
+    cover = cover_of(analysed, timestamp)
     options = book.typst_options
     lang, _, region = book.lang.partition("-")
     fontsize = str(options.get("fontsize", "11pt"))
@@ -85,7 +89,8 @@ def _settings(analysed: AnalysedBook) -> str:
         "subtitle": _string(book.subtitle),
         "authors": "(" + "".join(_string(a) + ", " for a in book.authors) + ")",
         "publisher": _string(book.publisher),
-        "date": _string(book.date_text or None),
+        "status": _string(cover.status),
+        "data-date": _string(cover.data_date),
         "lang": _string(lang.lower()),
         "region": _string(region.upper() or None),
         "paper": _string(str(options.get("papersize", "a4"))),
@@ -94,8 +99,8 @@ def _settings(analysed: AnalysedBook) -> str:
         "toc": "true" if options.get("toc") is True else "false",
         "toc-title": _string(book.labels["toc-title"]),
         "toc-depth": str(book.toc_depth["typst"]),
-        "marking": _string(analysed.synthetic_notice),
-        "marking-label": _string(SYNTHETIC_LABEL),
+        "marking": _string(cover.marking),
+        "marking-label": _string(cover.marking_label),
     }
     return "".join(f"  {key}: {value},\n" for key, value in settings.items())
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from pipeline.errors import RenderError
 from pipeline.render.analysis import analyse
 from pipeline.render.book import Book
+from pipeline.render.cover import cover_of
 from pipeline.render.result import RenderResult
 from pipeline.render.scan import check_output
 from pipeline.render.staging import staging_for, swap_in
@@ -82,6 +83,9 @@ def render_quarto(book: Book, out_dir: Path, timestamp: int) -> RenderResult:
     staging = staging_for(out_dir)
     refs = staging.with_name(f"{staging.name}.refs.json")
     refs.write_text(json.dumps(analysed.targets, ensure_ascii=False), encoding="utf-8")
+    cover = staging.with_name(f"{staging.name}.cover.json")  # JSON is YAML: a metadata file
+    cover_values = cover_of(analysed, timestamp).metadata()
+    cover.write_text(json.dumps(cover_values, ensure_ascii=False), encoding="utf-8")
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp)}
     command = [
         executable,
@@ -90,6 +94,7 @@ def render_quarto(book: Book, out_dir: Path, timestamp: int) -> RenderResult:
         os.path.relpath(staging, book.root),
         "-M",
         f"book-refs:{refs}",
+        f"--metadata-file={cover}",
         *(["-M", f"date:{book.date}"] if book.date else []),
     ]
     try:
@@ -113,6 +118,7 @@ def render_quarto(book: Book, out_dir: Path, timestamp: int) -> RenderResult:
         raise
     finally:
         refs.unlink(missing_ok=True)
+        cover.unlink(missing_ok=True)
     swap_in(staging, out_dir)
     pdf = out_dir / book.pdf_name
     return RenderResult(

@@ -26,7 +26,13 @@ PAGEBREAK_LINE = re.compile(r"^\s*\{\{<\s*pagebreak\s*>\}\}")
 FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})\s*(?P<info>.*)$")
 EXECUTABLE_CELL = re.compile(r"^\{\s*[A-Za-z][\w-]*\s*([\s,}])")
 INLINE_EXECUTABLE = re.compile(r"`\{[A-Za-z][\w-]*\}\s")
-FRONT_MATTER_KEYS = frozenset({"title"})
+RENDERING_KEYS = frozenset(
+    {"format", "filters", "execute", "engine", "jupyter", "bibliography", "csl", "crossref",
+     "lang", "language", "number-sections", "number-depth", "shortcodes", "metadata-files"}
+)  # fmt: skip
+"""Front matter keys that change how Quarto renders the chapter (refused: the built-in
+renderer takes them from ``_quarto.yml`` only). Every other key is metadata for
+``{{< meta >}}``, as in Quarto."""
 PAGEBREAK_DIV = ("", "::: {.quarto-pagebreak}", ":::", "")
 """What ``{{< pagebreak >}}`` becomes: an empty div the format filters turn into a break."""
 
@@ -118,9 +124,10 @@ class SourceReader:
         if not isinstance(front, dict):
             self._problem(lines[0].file, 1, "YAML front matter must be a mapping")
             return {}, lines[end + 1 :]
-        for key in sorted(set(front) - FRONT_MATTER_KEYS):
+        for key in sorted(set(front) & RENDERING_KEYS):
             line = next((ln.number for ln in lines[1:end] if ln.text.startswith(f"{key}:")), 1)
-            self._problem(lines[0].file, line, f"front matter key {key}: is not supported")
+            message = f"front matter key {key}: is not supported (set it in _quarto.yml)"
+            self._problem(lines[0].file, line, message)
         return front, lines[end + 1 :]
 
     def _expand_includes(self, lines: list[Line], stack: tuple[str, ...]) -> list[Line]:

@@ -193,3 +193,44 @@ def inndata(validation: dict) -> str:
         f"{SHA_PREFIX} tegnene av SHA-256-kontrollsummen (hele summen står i validation.json)."
     )
     return captioned(pipe_table(["Fil", "Rader", "SHA-256"], rows, "lrl"), caption, "tbl-inndata")
+
+
+def modelltabell(model: pd.DataFrame, table2: pd.DataFrame, confidence: float) -> str:
+    """The respondent-level results beside the 2019-comparable d (Tabell D.3 in appendix D).
+
+    Rows in Table 2's order (largest 2019 d first, GTEI last), so the two tables read alike.
+    """
+    level = fmt_pct(confidence * 100)
+    by_factor = model.set_index("factor")
+    header = ["Faktor", "Endring (modell)", f"{level} KI", "p (Holm)", "d", "d_z", "d ind."]
+    rows = []
+    for r in table2.itertuples():
+        m = by_factor.loc[r.factor]
+        p_holm = "" if r.factor == GTEI else fmt_p_cell(m["p_holm"])
+        rows.append(
+            [
+                escape(r.label) + ("" if m["random_slope"] is not False else escape("¹")),
+                fmt_number(m["estimate"]),
+                _interval(m["ci_low"], m["ci_high"]),
+                p_holm,
+                fmt_number(r.d),
+                fmt_number(r.d_z),
+                fmt_number(r.d_individual),
+            ]
+        )
+    caption = (
+        "Endring fra oppstart til avslutning beregnet fra enkeltsvarene med en lineær "
+        f"blandet modell, med {level} konfidensintervall (KI) og p-verdi justert for "
+        "at faktorene testes samtidig (Holm). Til sammenligning tre effektstørrelser: "
+        "d som i 2019 (standardavvik mellom gruppenes gjennomsnitt), d_z (delt på "
+        "standardavviket i gruppenes endring) og d ind. (delt på standardavviket mellom "
+        "enkeltpersoners svar). ¹ Modellen uten tilfeldig endring per gruppe."
+    )
+    return captioned(pipe_table(header, rows, "lrrrrrr"), caption, "tbl-modell")
+
+
+def fmt_p_cell(p: float) -> str:
+    """A p-value for a table cell: ``< 0,001`` or three decimals, ``–`` when missing."""
+    if pd.isna(p):
+        return MISSING
+    return "< 0,001" if p < 0.001 else fmt_number(p, 3)

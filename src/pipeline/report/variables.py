@@ -83,6 +83,9 @@ def _evaluation(e: Mapping, items: pd.DataFrame) -> dict[str, object]:
     return {
         **{k: fmt_int(e[k]) for k in ("groups", "members", "respondents")},
         "response_rate": fmt_pct(e["response_rate_pct"]),
+        "ended_groups": fmt_int(e["ended_groups"]),
+        "ended_members": fmt_int(e["ended_members"]),
+        "response_rate_ended": fmt_pct(e["response_rate_ended_pct"]),
         "items": {r.item: fmt_pct(r.pct_positive) for r in items.itertuples()},
         "items_n": {r.item: fmt_int(r.n_answered) for r in items.itertuples()},
     }
@@ -142,23 +145,81 @@ def _correlation(c: Mapping) -> dict[str, str]:
     return {"r": fmt_number(c["r"]), "p": fmt_p(c["p"]), "n_factors": fmt_int(c["n_factors"])}
 
 
-def followup_sentence(f: Mapping) -> str:
-    """One sentence on the third wave, also when no group has answered it."""
+def followup_sentence(f: Mapping, confidence: float) -> str:
+    """One sentence on the third wave: none, too few to show (and why), or the change with
+    its interval and number of groups."""
     n = f["groups"]
     if n == 0:
         return "Ingen ledergruppe har så langt svart på kartleggingen ett år etter avslutning."
     who = "én ledergruppe" if n == 1 else f"{fmt_int(n)} ledergrupper"
+    if not f["shown"]:
+        return (
+            f"Så langt har {who} svart på kartleggingen ett år etter avslutning. Det er for få "
+            f"til å si noe om utviklingen etter programmet, så vi viser ikke tallene før minst "
+            f"{fmt_int(f['min_groups'])} grupper har svart."
+        )
     return (
-        f"Så langt har {who} svart på kartleggingen ett år etter avslutning; GTEI var "
-        f"{fmt_number(f['gtei_t2'])} ved avslutning og {fmt_number(f['gtei_t3'])} ett år senere."
+        f"Så langt har {who} svart på kartleggingen ett år etter avslutning. For de "
+        f"{fmt_int(f['gtei_groups'])} av dem med fullstendig GTEI var indeksen "
+        f"{fmt_number(f['gtei_t2'])} ved avslutning og {fmt_number(f['gtei_t3'])} ett år senere, "
+        f"en endring på {fmt_number(f['gtei_diff_t3_t2'])} poeng "
+        f"({fmt_pct(confidence * 100)} KI {fmt_number(f['ci_low'])} til "
+        f"{fmt_number(f['ci_high'])})."
     )
 
 
-def _followup(f: Mapping) -> dict[str, str]:
+def _followup(f: Mapping, confidence: float) -> dict[str, str]:
     return {
         "groups": fmt_int(f["groups"]),
-        **{k: fmt_number(f[k]) for k in ("gtei_t1", "gtei_t2", "gtei_t3")},
-        "sentence": followup_sentence(f),
+        "min_groups": fmt_int(f["min_groups"]),
+        **{
+            k: fmt_number(f[k] if f["shown"] else None)
+            for k in ("gtei_t1", "gtei_t2", "gtei_t3", "gtei_diff_t3_t2", "ci_low", "ci_high")
+        },
+        "sentence": followup_sentence(f, confidence),
+    }
+
+
+def _model(m: Mapping, model: pd.DataFrame) -> dict[str, object]:
+    """``model.*``: the respondent-level mixed model (effect_model.csv)."""
+    return {
+        **{f"gtei_{k}": fmt_number(m[f"gtei_{k}"]) for k in ("estimate", "ci_low", "ci_high")},
+        "gtei_p": fmt_p(m["gtei_p"]),
+        **{k: fmt_int(m[k]) for k in ("n_factors", "n_random_slope", "n_fallback", "n_significant",
+                                        "n_significant_holm", "n_significant_t_holm")},
+        "factors": {
+            r.factor: {
+                "estimate": fmt_number(r.estimate),
+                "ci_low": fmt_number(r.ci_low),
+                "ci_high": fmt_number(r.ci_high),
+                "p_holm": fmt_p(r.p_holm),
+            }
+            for r in model[model["factor"] != GTEI].itertuples()
+        },
+    }  # fmt: skip
+
+
+def _clear(e: Mapping) -> dict[str, str]:
+    """``clear.*``: groups whose GTEI change lies beyond ±z·se_change, and the effect sizes."""
+    return {
+        "positive": fmt_int(e["clear_positive"]),
+        "negative": fmt_int(e["clear_negative"]),
+        "none": fmt_int(e["clear_none"]),
+        "median_se": fmt_number(e["median_se_change"]),
+        "gtei_d_z": fmt_number(e["gtei_d_z"]),
+        "gtei_d_individual": fmt_number(e["gtei_d_individual"]),
+    }
+
+
+def _devarea(d: Mapping, c: Mapping) -> dict[str, str]:
+    """``devarea.*``: the within-group comparison and the bootstrap interval of 2019's r."""
+    return {
+        **{k: fmt_number(d[k]) for k in ("estimate", "ci_low", "ci_high")},
+        "p": fmt_p(d["p"]),
+        "n_groups": fmt_int(d["n_groups"]),
+        "corr_ci_low": fmt_number(c["boot_ci_low"]),
+        "corr_ci_high": fmt_number(c["boot_ci_high"]),
+        "corr_resamples": fmt_int(c["boot_resamples"]),
     }
 
 
@@ -168,6 +229,7 @@ def _params(p: Mapping) -> dict[str, str]:
         "positive_threshold": fmt_plain(p["positive_threshold"]),
         "confidence": fmt_pct(p["confidence"] * 100),
         "reliability": fmt_number(p["reliability"]),
+        "clear_change_z": fmt_number(p["clear_change_z"]),
     }
 
 
@@ -216,6 +278,7 @@ def build_variables(
     change_counts: pd.DataFrame,
     items: pd.DataFrame,
     programme: Mapping | None = None,
+    model: pd.DataFrame | None = None,
 ) -> dict[str, object]:
     """The nested mapping written to ``_variables.yml`` (dotted keys = nesting)."""
     variables = {
@@ -225,10 +288,14 @@ def build_variables(
         "eval": _evaluation(summary["evaluation"], items),
         "effect": _effect(summary["effect"], effect_table, change_counts),
         "corr": _correlation(summary["correlation"]),
-        "followup": _followup(summary["followup"]),
+        "followup": _followup(summary["followup"], summary["parameters"]["confidence"]),
         "params": _params(summary["parameters"]),
         "method": _method(),
     }
+    if model is not None:
+        variables["model"] = _model(summary["model"], model)
+        variables["clear"] = _clear(summary["effect"])
+        variables["devarea"] = _devarea(summary["devarea"], summary["correlation"])
     if programme:
         variables["programme"] = programme_variables(programme)
     return variables

@@ -24,6 +24,8 @@ from scipy import stats
 
 from pipeline.data.codebook import Codebook
 from pipeline.errors import AnalysisError
+from pipeline.stats.group_change import classify_change
+from pipeline.stats.multiplicity import holm
 
 GTEI = "gtei"
 GTEI_LABEL = "Global Team Effectiveness Index"
@@ -46,7 +48,10 @@ TABLE2_COLUMNS = [
     "diff", "ci_low", "ci_high", "t", "df", "p", "d", "n_dev_area",
 ]  # fmt: skip
 TABLE1_COLUMNS = ["factor", "label", "n_positive", "n_not_positive"]
-GTEI_GROUP_COLUMNS = ["group_id", "kull", "organisation", "t1", "t2", "diff", "rc", "reliable"]
+EFFECT_SIZE_COLUMNS = ["p_holm", "d_z", "d_individual"]
+GTEI_GROUP_COLUMNS = [
+    "group_id", "kull", "t1", "t2", "change", "se_change", "clear_change", "rc", "reliable",
+]  # fmt: skip
 FOLLOWUP_COLUMNS = [
     "factor", "label", "n_groups", "t1_mean", "t2_mean", "t3_mean", "diff_t3_t2",
 ]  # fmt: skip
@@ -237,16 +242,65 @@ def classify_reliable(rc: pd.Series) -> pd.Series:
 
 
 def gtei_groups(
-    t1: pd.DataFrame, t2: pd.DataFrame, groups: pd.DataFrame, sd1: float, reliability: float
+    t1: pd.DataFrame,
+    t2: pd.DataFrame,
+    groups: pd.DataFrame,
+    sd1: float,
+    reliability: float,
+    se_change: pd.Series,
+    z: float,
 ) -> pd.DataFrame:
-    """One row per paired group: its GTEI at t1 and t2, the change, RC and reliable class."""
+    """One row per paired group: GTEI at t1 and t2, the change with its own SE and verdict,
+    and beside them the 2019-comparable RC and reliable class.
+
+    ``se_change`` (by group_id) comes from the group's respondents' GTEIs
+    (``pipeline.stats.group_change``); ``clear_change`` judges this file's ``change``
+    against ±z·se_change, so the columns of a row always agree.
+    """
     frame = pd.DataFrame({"t1": t1[GTEI], "t2": t2[GTEI]})
-    frame["diff"] = frame["t2"] - frame["t1"]
-    frame["rc"] = reliable_change_index(frame["diff"], sd1, reliability)
+    frame["change"] = frame["t2"] - frame["t1"]
+    frame["se_change"] = se_change.reindex(frame.index).astype(float)
+    frame["clear_change"] = pd.array(
+        classify_change(frame["change"].to_numpy(), frame["se_change"].to_numpy(), z),
+        dtype="Int64",
+    )
+    frame["clear_change"] = frame["clear_change"].mask(frame["change"].isna())
+    frame["rc"] = reliable_change_index(frame["change"], sd1, reliability)
     frame["reliable"] = classify_reliable(frame["rc"])
-    info = groups.set_index("group_id")[["kull", "organisation"]]
-    frame = frame.join(info).rename_axis("group_id").reset_index()
+    frame = frame.join(groups.set_index("group_id")[["kull"]]).rename_axis("group_id")
+    frame = frame.reset_index()
     return frame.sort_values(["kull", "group_id"], ignore_index=True)[GTEI_GROUP_COLUMNS]
+
+
+def effect_sizes(
+    table: pd.DataFrame, t1: pd.DataFrame, t2: pd.DataFrame, respondents: pd.DataFrame
+) -> pd.DataFrame:
+    """Table 2 with ``p_holm``, ``d_z`` and ``d_individual`` added (DESIGN.md section 3).
+
+    - ``d_z`` = mean change / SD of the groups' changes: the paired t's own effect size
+      (t = d_z·sqrt(n)); NaN when every group changed alike.
+    - ``d_individual`` = mean change / sqrt((v1 + v2)/2), v = the variance of all paired
+      groups' respondents' scores in a wave: the d readers know from studies of people.
+      Group means vary less than people, so the 2019 ``d`` (group-mean SDs) is larger.
+    - ``p_holm``: the paired t's p, Holm-adjusted over the factors (empty for GTEI).
+
+    ``respondents`` holds the paired groups' rows of waves 1 and 2 with a ``gtei`` column.
+    """
+    table = table.copy()
+    wave = respondents["wave"].astype(int)
+    d_z, d_ind = [], []
+    for key, diff in zip(table["factor"], table["diff"], strict=True):
+        changes = (t2[key] - t1[key]).dropna()
+        sd_change = float(changes.std(ddof=1)) if len(changes) > 1 else float("nan")
+        d_z.append(diff / sd_change if sd_change > EPS else float("nan"))
+        v1 = float(respondents.loc[wave == 1, key].var(ddof=1))
+        v2 = float(respondents.loc[wave == 2, key].var(ddof=1))
+        pooled = np.sqrt((v1 + v2) / 2)
+        d_ind.append(diff / pooled if pooled > 0 else float("nan"))
+    table["p_holm"] = holm(table["p"].where(table["factor"] != GTEI))
+    table["d_z"] = d_z
+    table["d_individual"] = d_ind
+    return table[TABLE2_COLUMNS + EFFECT_SIZE_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -320,7 +374,7 @@ def effect_summary(table: pd.DataFrame, per_group: pd.DataFrame) -> dict[str, ob
     """The Effect numbers summary.json and the prose use, from Table 2 and the GTEI groups."""
     factors = table[table["factor"] != GTEI]
     row = table[table["factor"] == GTEI].iloc[0]
-    changes = per_group["diff"].dropna()
+    changes = per_group["change"].dropna()
     return {
         "gtei_n": int(row["n_groups"]),
         "gtei_t1": row["t1_mean"],
@@ -337,6 +391,12 @@ def effect_summary(table: pd.DataFrame, per_group: pd.DataFrame) -> dict[str, ob
         "not_improved": int((changes <= EPS).sum()),
         "reliable_positive": int((per_group["reliable"] == 1).sum()),
         "reliable_negative": int((per_group["reliable"] == -1).sum()),
+        "clear_positive": int((per_group["clear_change"] == 1).sum()),
+        "clear_negative": int((per_group["clear_change"] == -1).sum()),
+        "clear_none": int((per_group["clear_change"] == 0).sum()),
+        "gtei_d_z": row["d_z"],
+        "gtei_d_individual": row["d_individual"],
+        "median_se_change": float(per_group["se_change"].median()),
         **effect_bands(factors["d"]),
         "n_positive_d": int((factors["d"].round(2) > 0).sum()),
         "n_significant": int((factors["p"] < SIGNIFICANCE).sum()),

@@ -62,14 +62,27 @@ def item_table(responses: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
 
 
-def response_summary(responses: pd.DataFrame, members: pd.DataFrame) -> dict[str, object]:
-    """Evaluated groups, their members, respondents and the response rate in percent."""
+def response_summary(
+    responses: pd.DataFrame, members: pd.DataFrame, ended_ids: Sequence[str]
+) -> dict[str, object]:
+    """Respondents over members, two ways.
+
+    ``response_rate_pct`` counts the members of the groups with at least one answer, as the
+    2019 report did (kept for comparison). ``response_rate_ended_pct`` counts the members of
+    *every* group that had ended (DESIGN.md section 3): a group where nobody answered is
+    non-response, not a group that was never asked.
+    """
     group_ids = sorted(responses["group_id"].unique())
     n_members = int(members["group_id"].isin(group_ids).sum())
     rate = len(responses) / n_members * 100 if n_members else np.nan
+    ended_members = int(members["group_id"].isin(list(ended_ids)).sum())
+    ended_rate = len(responses) / ended_members * 100 if ended_members else np.nan
     return {
         "groups": len(group_ids),
         "members": n_members,
         "respondents": len(responses),
         "response_rate_pct": float(rate),
+        "ended_groups": len(ended_ids),
+        "ended_members": ended_members,
+        "response_rate_ended_pct": float(ended_rate),
     }

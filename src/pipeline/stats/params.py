@@ -21,8 +21,13 @@ class StatsParams:
 
     ``reliability`` is the r_xx of the reliable change index. The default 0.90 is the
     internal consistency typically reported for Effect-type team scales aggregated to the
-    group level (Cronbach's alpha around 0.9); the method appendix states it, and a lower
-    value widens the band of change that counts as reliable.
+    group level (Cronbach's alpha around 0.9); it is an *assumption*, not a finding, which
+    the method appendix says: only the 2019-comparable count uses it. A lower value widens
+    the band of change that counts as reliable.
+
+    ``clear_change_z`` is the cut-off for a group's change against its own standard error
+    (``se_change``, from its respondents); 1.96 is the two-sided 95 % normal quantile.
+    The notebook's ``parameters`` cell mirrors these fields (a test keeps them in step).
     """
 
     as_of: dt.date = field(default_factory=dt.date.today)
@@ -32,6 +37,7 @@ class StatsParams:
     positive_threshold: float = 0.1
     reliability: float = 0.90
     confidence: float = 0.95
+    clear_change_z: float = 1.96
 
     def __post_init__(self) -> None:
         if self.min_respondents < 1:
@@ -43,6 +49,8 @@ class StatsParams:
             )
         if not 0.0 < self.confidence < 1.0:
             raise AnalysisError(f"confidence must be in (0, 1), got {self.confidence}")
+        if not self.clear_change_z > 0:
+            raise AnalysisError(f"clear_change_z must be positive, got {self.clear_change_z}")
 
     @property
     def cohorts_label(self) -> str:
@@ -65,6 +73,7 @@ class StatsParams:
             "positive_threshold": self.positive_threshold,
             "reliability": self.reliability,
             "confidence": self.confidence,
+            "clear_change_z": self.clear_change_z,
         }
 
 
@@ -156,6 +165,7 @@ def make_params(
     positive_threshold: float = 0.1,
     reliability: float = 0.90,
     confidence: float = 0.95,
+    clear_change_z: float = 1.96,
 ) -> StatsParams:
     """Builds StatsParams from the notebook's ``parameters`` cell values."""
     checked = check_as_of(as_of, allow_future)
@@ -167,4 +177,5 @@ def make_params(
         positive_threshold=float(positive_threshold),
         reliability=float(reliability),
         confidence=float(confidence),
+        clear_change_z=float(clear_change_z),
     )

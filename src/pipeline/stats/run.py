@@ -23,8 +23,10 @@ from pipeline.data.programme import load_programme
 from pipeline.report import tables
 from pipeline.report.effect_model import effect_model_markdown
 from pipeline.report.variables import build_variables, variables_yaml
-from pipeline.stats import effect, evaluation, facts, selection
+from pipeline.stats import devareas, effect, evaluation, facts, followup, selection
+from pipeline.stats.group_change import group_changes, respondent_scores
 from pipeline.stats.inputs import Processed, load_processed
+from pipeline.stats.mixed_model import effect_model
 from pipeline.stats.params import StatsParams
 
 FLOAT_FORMAT = "%.10g"
@@ -42,13 +44,8 @@ class Results:
     followup: pd.DataFrame
     evaluation_items: pd.DataFrame
     participants: pd.DataFrame
-
-
-def _followup_summary(follow: pd.DataFrame, n_groups: int) -> dict[str, object]:
-    """Follow-up groups and their GTEI per wave (NaN when no group answered a third time)."""
-    row = follow.set_index("factor").reindex([effect.GTEI]).iloc[0]
-    means = {f"gtei_t{n}": float(row[f"t{n}_mean"]) for n in (1, 2, 3)}
-    return {"groups": n_groups, **means}
+    effect_model: pd.DataFrame
+    devarea_change: pd.DataFrame
 
 
 def compute_results(data: Processed, params: StatsParams, codebook: Codebook) -> Results:
@@ -62,11 +59,27 @@ def compute_results(data: Processed, params: StatsParams, codebook: Codebook) ->
     t1 = effect.wave_scores(scores, 1, paired)
     t2 = effect.wave_scores(scores, 2, paired)
     dev_counts = effect.development_area_counts(data.development_areas, paired, keys)
+    respondents = respondent_scores(
+        data.effect.loc[data.effect["group_id"].isin(paired) & data.effect["wave"].isin([1, 2])],
+        keys,
+    )
     table2 = effect.effect_table(t1, t2, codebook, dev_counts, params.confidence)
+    table2 = effect.effect_sizes(table2, t1, t2, respondents)
     table1 = effect.change_counts(t1, t2, codebook, params.positive_threshold)
     gtei_sd1 = float(table2.loc[table2["factor"] == effect.GTEI, "t1_sd"].iloc[0])
-    per_group = effect.gtei_groups(t1, t2, ended, gtei_sd1, params.reliability)
+    changes = group_changes(
+        data.effect, paired, keys, min_respondents=params.min_respondents,
+        z=params.clear_change_z,
+    )  # fmt: skip
+    gtei_se = changes[changes["factor"] == effect.GTEI].set_index("group_id")["se_change"]
+    per_group = effect.gtei_groups(
+        t1, t2, ended, gtei_sd1, params.reliability, gtei_se, params.clear_change_z
+    )
     correlation = effect.dev_area_correlation(table2)
+    chosen = devareas.chosen_matrix(data.development_areas, paired, keys)
+    within = devareas.devarea_change(t1, t2, chosen, params.confidence)
+    corr_ci = devareas.bootstrap_correlation(t1, t2, chosen, params.confidence)
+    model = effect_model(data.effect, paired, keys, params.confidence)
     followers = selection.followup_groups(data.effect, ended, keys, params)
     follow = effect.followup_table(scores, followers, codebook)
 
@@ -78,7 +91,7 @@ def compute_results(data: Processed, params: StatsParams, codebook: Codebook) ->
         "synthetic": bool(data.validation.get("synthetic", False)),
         "parameters": params.as_dict(),
         "facts": facts.facts(started, data.members),
-        "evaluation": evaluation.response_summary(responses, data.members),
+        "evaluation": evaluation.response_summary(responses, data.members, ended["group_id"]),
         "effect": {
             "groups_ended": len(ended),
             "paired_groups": len(paired),
@@ -89,8 +102,13 @@ def compute_results(data: Processed, params: StatsParams, codebook: Codebook) ->
             "r": correlation.r,
             "p": correlation.p,
             "n_factors": correlation.n_factors,
+            "boot_ci_low": corr_ci.low,
+            "boot_ci_high": corr_ci.high,
+            "boot_resamples": corr_ci.resamples,
         },
-        "followup": _followup_summary(follow, len(followers)),
+        "model": _model_summary(model, table2),
+        "devarea": {**within.iloc[0].to_dict(), "n_groups": int(within["n_groups"].iloc[0])},
+        "followup": followup.followup_summary(scores, followers, params.confidence),
     }
     return Results(
         params=params,
@@ -101,7 +119,30 @@ def compute_results(data: Processed, params: StatsParams, codebook: Codebook) ->
         followup=follow,
         evaluation_items=items,
         participants=facts.participants(started, data.members, params.as_of),
+        effect_model=model,
+        devarea_change=within,
     )
+
+
+def _model_summary(model: pd.DataFrame, table2: pd.DataFrame) -> dict[str, object]:
+    """The mixed model's GTEI row and counts the prose states beside Table 2's."""
+    gtei = model[model["factor"] == effect.GTEI].iloc[0]
+    factors = model[model["factor"] != effect.GTEI]
+    t_factors = table2[table2["factor"] != effect.GTEI]
+    alpha = effect.SIGNIFICANCE
+    return {
+        "gtei_estimate": gtei["estimate"],
+        "gtei_ci_low": gtei["ci_low"],
+        "gtei_ci_high": gtei["ci_high"],
+        "gtei_p": gtei["p"],
+        "gtei_random_slope": bool(gtei["random_slope"]),
+        "n_factors": len(factors),
+        "n_random_slope": int(factors["random_slope"].fillna(False).sum()),
+        "n_fallback": int((factors["random_slope"] == False).sum()),  # noqa: E712 (NA stays out)
+        "n_significant": int((factors["p"] < alpha).sum()),
+        "n_significant_holm": int((factors["p_holm"] < alpha).sum()),
+        "n_significant_t_holm": int((t_factors["p_holm"] < alpha).sum()),
+    }
 
 
 def _jsonable(value: object) -> object:
@@ -133,6 +174,8 @@ def result_files(results: Results) -> dict[str, str]:
         "gtei_groups.csv": _csv(results.gtei_groups),
         "effect_followup.csv": _csv(results.followup),
         "participants.csv": _csv(results.participants),
+        "effect_model.csv": _csv(results.effect_model),
+        "devarea_change.csv": _csv(results.devarea_change),
         "summary.json": summary + "\n",
     }
 
@@ -144,7 +187,12 @@ def generated_files(
     summary = results.summary
     paired = summary["effect"]["paired_groups"]
     variables = build_variables(
-        summary, results.effect_factors, results.change_counts, results.evaluation_items, programme
+        summary,
+        results.effect_factors,
+        results.change_counts,
+        results.evaluation_items,
+        programme,
+        model=results.effect_model,
     )
     p = results.params
     return {
@@ -152,6 +200,9 @@ def generated_files(
         "_effect_model.md": effect_model_markdown(codebook),
         "tables/_tabell1.md": tables.tabell1(results.change_counts, p.positive_threshold, paired),
         "tables/_tabell2.md": tables.tabell2(results.effect_factors, p.confidence, paired),
+        "tables/_modell.md": tables.modelltabell(
+            results.effect_model, results.effect_factors, p.confidence
+        ),
         "tables/_evaluering.md": tables.evaluering(
             results.evaluation_items, codebook, summary["evaluation"]
         ),

@@ -306,14 +306,37 @@ local function callout_type(div)
   return nil
 end
 
+local QUARTO_CLASSES = { "^column%-", "^content%-visible$", "^content%-hidden$", "^panel%-", "^quarto%-" }
+
+local function plain_attr(el, what)
+  -- Plain divs and spans keep their classes and ids, as in Quarto (QUARTO-SUBSET.md
+  -- section 9); classes Quarto gives a meaning are refused, and so are fig-/tbl-/sec- ids,
+  -- which make Quarto treat the element as a cross-referenceable float.
+  for _, class in ipairs(el.classes) do
+    for _, pattern in ipairs(QUARTO_CLASSES) do
+      if class:match(pattern) then
+        problem("." .. class, what .. " class ." .. class .. " is not supported (Quarto gives it a meaning)")
+      end
+    end
+  end
+  if el.identifier ~= "" then
+    if id_kind(el.identifier) then
+      problem("#" .. el.identifier, "id #" .. el.identifier .. " on " .. what .. " is not supported (Quarto would make it a cross-reference target)")
+    elseif anchors[el.identifier] then
+      problem("#" .. el.identifier, "id #" .. el.identifier .. " is used twice", 2)
+    else
+      register(el.identifier, current.page, nil)
+    end
+  end
+end
+
 local function Div(div)
   if check_layout(div.attributes) then return div, false end
   if div.classes:includes(PAGEBREAK) then return div end
   local kind, class = callout_type(div)
   if kind == nil then
-    local needle = div.identifier ~= "" and ("#" .. div.identifier) or ("." .. (div.classes[1] or ""))
-    problem(needle, "fenced div " .. needle .. " is not supported (only callouts)")
-    return div, false
+    plain_attr(div, "a div")
+    return div
   end
   if not CALLOUT_TYPES[kind] then
     problem("." .. class, "callout type ." .. class .. " is not supported")
@@ -347,7 +370,7 @@ local function Math(math)
 end
 
 local function Span(span)
-  refuse_id("a span")(span)
+  plain_attr(span, "a span")
   check_layout(span.attributes)
 end
 
