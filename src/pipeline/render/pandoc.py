@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,9 @@ READER = "markdown-auto_identifiers"
 so the subset's id rules can be checked; book.lua then generates the missing heading ids."""
 
 Ast = dict[str, Any]
+
+PARALLEL_RUNS = max(2, min(8, os.cpu_count() or 2))
+"""Pandoc processes run at once where a render has independent ones (chapters, pages)."""
 
 
 @cache
@@ -43,6 +49,7 @@ class PandocMemo:
     def __init__(self) -> None:
         self._entries: dict[str, str] = {}
         self._used: set[str] = set()
+        self._lock = threading.Lock()  # pages and chapters are run from several threads
         self.runs = 0
         self.reused = 0
 
@@ -65,13 +72,17 @@ class PandocMemo:
                 digest.update(Path(arg).read_bytes())
         digest.update(stdin.encode("utf-8"))
         key = digest.hexdigest()
-        self._used.add(key)
-        if key in self._entries:
-            self.reused += 1
-        else:
+        with self._lock:
+            self._used.add(key)
+            known = self._entries.get(key)
+            if known is not None:
+                self.reused += 1
+                return known
             self.runs += 1
-            self._entries[key] = _run(args, stdin)
-        return self._entries[key]
+        output = _run(args, stdin)
+        with self._lock:
+            self._entries[key] = output
+        return output
 
 
 _active_memo: PandocMemo | None = None
@@ -100,6 +111,16 @@ def _run(args: list[str], stdin: str) -> str:
 
 def read_markdown(text: str) -> Ast:
     return json.loads(run_pandoc(["--from", READER, "--to", "json"], text))
+
+
+def read_all_markdown(texts: list[str]) -> list[Ast]:
+    """``read_markdown`` for each text, the pandoc processes side by side.
+
+    Each chapter is still parsed on its own (its footnotes and reference links stay its
+    own, and a problem keeps its chapter's line numbers).
+    """
+    with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:
+        return list(pool.map(read_markdown, texts))
 
 
 def apply_filter(ast: Ast, name: str, to: str, *extra: str) -> str:
