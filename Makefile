@@ -28,7 +28,7 @@ export PIPELINE_ROOT := $(CURDIR)
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: help report test test-quarto lint lock lab clean distclean validate render preview
+.PHONY: help report test test-fast test-quarto lint lock lab clean distclean validate render preview
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -69,17 +69,24 @@ PORT ?= 4848
 preview: $(SETUP) ## serve the HTML book on 127.0.0.1:$(PORT), re-rendered on every edit (Ctrl-C ends)
 	@$(PY) -m pipeline preview --renderer $(RENDERER) --port $(PORT)
 
-test: $(SETUP) $(NODE_STAMP) ## set up and run lint + the whole test suite
+# Two pytest workers: the end-to-end tests share one xdist group, so one worker builds the
+# project copy once for all of them while the other runs the rest (tests/conftest.py).
+PYTEST_WORKERS ?= 2
+test: $(SETUP) $(NODE_STAMP) ## set up and run ruff + the whole test suite but the Quarto lane (< 4 min)
 	@$(VENV)/bin/ruff check .
-	@$(PY) -m pytest -q
-	@command -v quarto >/dev/null || echo "test: the Quarto lane was skipped (quarto is not on PATH; see make test-quarto)"
+	@$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup -m "not quarto"
+	@echo "test: the Quarto lane runs in make test-quarto (it needs quarto on PATH)"
+
+test-fast: $(SETUP) ## the tests to run while working: no project builds, no notebook kernels (< 60 s)
+	@$(PY) -m pytest -q -n $(PYTEST_WORKERS) -m "not e2e and not notebook and not quarto"
 
 test-quarto: $(SETUP) ## run only the tests that need the real Quarto CLI (fails without it)
 	@command -v quarto >/dev/null || { echo "test-quarto: quarto is not on PATH (README: Quarto versions)"; exit 1; }
 	@$(PY) -m pytest -q -m quarto
 
-lint: $(SETUP) ## ruff on the code
+lint: $(SETUP) ## ruff: the lint rules and the formatting (notebooks included)
 	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
 
 lock: ## re-resolve requirements.lock from pyproject.toml in a throwaway venv
 	@rm -rf build/lockenv && $(PYTHON_SYSTEM) -m venv build/lockenv

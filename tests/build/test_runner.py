@@ -51,12 +51,14 @@ def test_parameters_go_only_to_notebooks_that_declare_them() -> None:
     assert got == {"label": "b", "value": 5}
 
 
+@pytest.mark.notebook
 def test_execute_stage_writes_executed_copy(project: Paths) -> None:
     out = execute_stage(Stage("ok", "ok.ipynb"), {"value": 21}, project, progress=False)
     assert out == project.executed_notebooks / "ok.ipynb"
     assert (project.root / "result.txt").read_text() == "a:42"
 
 
+@pytest.mark.notebook
 def test_failing_cell_is_named(project: Paths) -> None:
     with pytest.raises(StageError) as err:
         execute_stage(Stage("bad", "fail.ipynb"), {"value": 7}, project, progress=False)
@@ -90,6 +92,7 @@ def test_unknown_parameters_are_reported() -> None:
     assert unknown_parameters({"as_of": "", "min_respondent": 4}) == ["min_respondent"]
 
 
+@pytest.mark.notebook
 def test_stages_share_one_kernel_but_not_their_variables(project: Paths) -> None:
     code = (
         "import os\nfrom pathlib import Path\n"
