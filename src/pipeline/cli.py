@@ -43,7 +43,10 @@ def _run(args: argparse.Namespace) -> int:
     }
     names = [args.stage] if args.stage else list(STAGE_NAMES)
     # papermill's cell progress bar helps on a terminal and clutters CI logs.
+    from pipeline.build.incremental import forget
+
     with _project_lock():
+        forget(PATHS, names[0])
         run_stages(names, base, extra, progress=sys.stderr.isatty() and not args.quiet)
     return 0
 
@@ -58,11 +61,12 @@ def _project_lock() -> AbstractContextManager[None]:
 def _render(args: argparse.Namespace) -> int:
     import os
 
-    from pipeline.build.incremental import default_epoch
+    from pipeline.build.incremental import default_epoch, forget
     from pipeline.render import render
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", default_epoch(PATHS.root))
     with _project_lock():
+        forget(PATHS, "render")
         result = render(PATHS.root, renderer=args.renderer)
     print(result)
     return 0

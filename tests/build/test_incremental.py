@@ -231,3 +231,18 @@ def test_build_refusals_leave_raw_data_and_outputs_alone(tmp_path: Path) -> None
         assert "Traceback" not in done.stderr
     after = _tree(root / "data") | {f"_book/{k}": v for k, v in _tree(root / "_book").items()}
     assert after == before
+
+
+def test_a_single_step_makes_the_next_build_redo_what_it_replaced(tmp_path: Path) -> None:
+    from pipeline.build.incremental import STATE_FILE, forget
+
+    paths = Paths(tmp_path)
+    state = tmp_path / "build" / STATE_FILE
+    state.parent.mkdir()
+    state.write_text('{"clean": "a", "statistics": "b", "figures": "c", "render": "d"}')
+    forget(paths, "figures")
+    assert state.read_text(encoding="utf-8").split() == ["{", '"clean":', '"a",',
+                                                         '"statistics":', '"b"', "}"]  # fmt: skip
+    forget(paths, "render")
+    forget(paths, "clean")
+    assert state.read_text(encoding="utf-8").strip() == "{}"

@@ -119,6 +119,22 @@ def check_cohorts(raw: Path, cohorts: object) -> None:
         )
 
 
+def forget(paths: Paths, first: str) -> None:
+    """Drops the recorded digests of ``first`` and every later stage.
+
+    The single steps (``run``, ``render``) write outputs without recording what they read,
+    so the next build must not trust the records for what they replaced.
+    """
+    from pipeline.build.inputs import STAGE_ORDER
+
+    state_file = paths.root / "build" / STATE_FILE
+    state = _load_state(state_file)
+    later = STAGE_ORDER[STAGE_ORDER.index(first) :]
+    if any(name in state for name in later):
+        kept = {k: v for k, v in state.items() if k not in later}
+        write_text(state_file, json.dumps(kept, indent=2, sort_keys=True) + "\n")
+
+
 def _outputs_present(paths: Paths, stage: str) -> bool:
     expected = {
         "clean": [paths.processed / "validation.json"],
