@@ -92,7 +92,7 @@ def write_typst_source(root: Path, target: Path) -> None:
         "from pipeline.render import variables;"
         "root = Path(sys.argv[1]); variables.sync_variables(root);"
         "a = analysis.analyse(book.load_book(root));"
-        "Path(sys.argv[2]).write_text(pdf.typst_source(a), encoding='utf-8')"
+        "Path(sys.argv[2]).write_text(pdf.typst_source(a, 0), encoding='utf-8')"
     )
     subprocess.run(
         [sys.executable, "-c", code, str(root), str(target)],
