@@ -116,9 +116,16 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _preview(args: argparse.Namespace) -> int:
+    import os
+
     from pipeline.render.preview import preview
 
-    return preview(PATHS.root, renderer=args.renderer, port=args.port)
+    code = preview(PATHS.root, renderer=args.renderer, port=args.port)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # A render still running in the watcher thread (its pandoc pool) must not hold up
+    # Ctrl-C: the server is closed and the staging folder gone, so nothing is left to wait for.
+    os._exit(code)
 
 
 def build_parser() -> argparse.ArgumentParser:
