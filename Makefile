@@ -28,7 +28,7 @@ export PIPELINE_ROOT := $(CURDIR)
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: help report test test-quarto lint lock lab clean distclean validate render hooks decrypt profiles profile profiles-list
+.PHONY: help report test test-fast test-quarto lint lock lab clean distclean validate render preview hooks decrypt profiles profile profiles-list
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -82,17 +82,28 @@ render: $(SETUP) ## render the book again from what report/_generated holds
 	@$(PY) -m pipeline provenance
 	@$(PY) -m pipeline render --renderer $(RENDERER)
 
-test: $(SETUP) $(NODE_STAMP) ## set up and run lint + the whole test suite
+PORT ?= 4848
+preview: $(SETUP) ## serve the HTML book on 127.0.0.1:$(PORT), re-rendered on every edit (Ctrl-C ends)
+	@$(PY) -m pipeline preview --renderer $(RENDERER) --port $(PORT)
+
+# Two pytest workers: the end-to-end tests share one xdist group, so one worker builds the
+# project copy once for all of them while the other runs the rest (tests/conftest.py).
+PYTEST_WORKERS ?= 2
+test: $(SETUP) $(NODE_STAMP) ## set up and run ruff + the whole test suite but the Quarto lane (< 4 min)
 	@$(VENV)/bin/ruff check .
-	@$(PY) -m pytest -q
-	@command -v quarto >/dev/null || echo "test: the Quarto lane was skipped (quarto is not on PATH; see make test-quarto)"
+	@$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup -m "not quarto"
+	@echo "test: the Quarto lane was skipped here; it runs in make test-quarto (needs quarto on PATH)"
+
+test-fast: $(SETUP) ## the tests to run while working: no project builds, no notebook kernels (< 60 s)
+	@$(PY) -m pytest -q -n $(PYTEST_WORKERS) -m "not e2e and not notebook and not quarto"
 
 test-quarto: $(SETUP) ## run only the tests that need the real Quarto CLI (fails without it)
 	@command -v quarto >/dev/null || { echo "test-quarto: quarto is not on PATH (README: Quarto versions)"; exit 1; }
 	@$(PY) -m pytest -q -m quarto
 
-lint: $(SETUP) ## ruff on the code
+lint: $(SETUP) ## ruff: the lint rules and the formatting (notebooks included)
 	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
 
 lock: ## re-resolve requirements.lock from pyproject.toml in a throwaway venv
 	@rm -rf build/lockenv && $(PYTHON_SYSTEM) -m venv build/lockenv

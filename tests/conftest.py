@@ -19,13 +19,27 @@ from pipeline.build.workspace import copy_project
 AS_OF = "2019-06-30"
 
 
+BUILD_FIXTURES = frozenset({"built", "latest"})
+"""Fixtures holding a built copy of the whole project: their tests are end-to-end."""
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The Quarto lane runs where quarto is on PATH, and is skipped, saying why, elsewhere."""
-    if shutil.which("quarto"):
-        return
+    """Markers by where a test lives and what it uses, so no test has to remember them.
+
+    ``e2e``: it builds the project (tests/e2e, or a built-copy fixture); these tests also
+    share one xdist group, so with ``-n 2`` one worker builds the copy once for all of
+    them. The Quarto lane runs where quarto is on PATH, and is skipped, saying why, elsewhere.
+    """
+    quarto = shutil.which("quarto")
     skip = pytest.mark.skip(reason="Quarto lane skipped: quarto is not on PATH (make test-quarto)")
+    e2e_folder = Path(__file__).parent / "e2e"
     for item in items:
-        if "quarto" in item.keywords:
+        if e2e_folder in item.path.parents or BUILD_FIXTURES & set(
+            getattr(item, "fixturenames", ())
+        ):
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.xdist_group("project-build"))
+        if "quarto" in item.keywords and not quarto:
             item.add_marker(skip)
 
 

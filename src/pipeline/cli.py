@@ -221,6 +221,19 @@ def _profiles(args: argparse.Namespace) -> int:
     return 0
 
 
+def _preview(args: argparse.Namespace) -> int:
+    import os
+
+    from pipeline.render.preview import preview
+
+    code = preview(PATHS.root, renderer=args.renderer, port=args.port)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # A render still running in the watcher thread (its pandoc pool) must not hold up
+    # Ctrl-C: the server is closed and the staging folder gone, so nothing is left to wait for.
+    os._exit(code)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
@@ -332,6 +345,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("disclosure", help="disclosure control over _book/ (make report runs it)")
     p.set_defaults(func=_disclosure)
+
+    p = sub.add_parser(
+        "preview",
+        help="serve the HTML book on 127.0.0.1 and render it again on every edit (Ctrl-C ends)",
+    )
+    p.add_argument("--renderer", choices=("auto", "quarto", "builtin"), default="auto")
+    p.add_argument("--port", type=int, default=4848, help="0 picks a free port (default 4848)")
+    p.set_defaults(func=_preview)
     return parser
 
 

@@ -6,15 +6,18 @@ import re
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from pipeline.build.runner import (
     STAGES,
     Stage,
+    clear_namespace,
     coerce,
     declared_parameters,
     execute_stage,
     parameters_for,
+    shared_kernel,
     stage,
     unknown_parameters,
 )
@@ -48,12 +51,14 @@ def test_parameters_go_only_to_notebooks_that_declare_them() -> None:
     assert got == {"label": "b", "value": 5}
 
 
+@pytest.mark.notebook
 def test_execute_stage_writes_executed_copy(project: Paths) -> None:
     out = execute_stage(Stage("ok", "ok.ipynb"), {"value": 21}, project, progress=False)
     assert out == project.executed_notebooks / "ok.ipynb"
     assert (project.root / "result.txt").read_text() == "a:42"
 
 
+@pytest.mark.notebook
 def test_failing_cell_is_named(project: Paths) -> None:
     with pytest.raises(StageError) as err:
         execute_stage(Stage("bad", "fail.ipynb"), {"value": 7}, project, progress=False)
@@ -85,3 +90,30 @@ def test_makefile_parameters_are_declared_by_the_notebooks() -> None:
 
 def test_unknown_parameters_are_reported() -> None:
     assert unknown_parameters({"as_of": "", "min_respondent": 4}) == ["min_respondent"]
+
+
+@pytest.mark.notebook
+def test_stages_share_one_kernel_but_not_their_variables(project: Paths) -> None:
+    code = (
+        "import os\nfrom pathlib import Path\n"
+        "Path(f'probe-{value}.txt').write_text(f\"{os.getpid()} {'label' in globals()}\")"
+    )
+    probe = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("value = 0", metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell(code),
+        ],
+        metadata={
+            "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}
+        },
+    )
+    nbformat.write(probe, project.notebooks / "probe.ipynb")
+    with shared_kernel() as km:
+        execute_stage(Stage("ok", "ok.ipynb"), {"value": 21}, project, False, km)
+        execute_stage(Stage("probe", "probe.ipynb"), {"value": 1}, project, False, km)
+        clear_namespace(km, project.root)
+        execute_stage(Stage("probe", "probe.ipynb"), {"value": 2}, project, False, km)
+    first, second = ((project.root / f"probe-{n}.txt").read_text().split() for n in (1, 2))
+    assert first[0] == second[0], "the second notebook ran in another kernel"
+    assert (first[1], second[1]) == ("True", "False")
+    assert not km.has_kernel

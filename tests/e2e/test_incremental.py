@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build.workspace import copy_project
 from tests.conftest import Build, make
 
 LATEST = "AS_OF=2022-06-30"
@@ -32,8 +31,11 @@ OLD = time.mktime((2001, 1, 1, 0, 0, 0, 0, 0, -1))
 
 
 @pytest.fixture(scope="module")
-def latest(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    root = copy_project(tmp_path_factory.mktemp("build-latest"))
+def latest(built: Build, tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The session's built copy, copied with ``cp -a`` and brought to the latest edition:
+    an incremental build (the clean stage is reused), not a second clean build."""
+    root = tmp_path_factory.mktemp("build-latest") / "project"
+    subprocess.run(["cp", "-a", str(built.root), str(root)], check=True)
     done = make(root, *ARGS)
     assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
     return Build(root, done.stdout + done.stderr)
@@ -102,6 +104,20 @@ def test_editing_prose_reruns_only_the_render(latest: Build) -> None:
     assert "rendered" in log
     assert "[clean]" not in log and "[statistics]" not in log
     assert "Et nytt avsnitt." in (latest.root / CHAPTER).read_text(encoding="utf-8")
+
+
+def test_editing_index_qmd_reruns_the_render(latest: Build) -> None:
+    """index.qmd lives beside _quarto.yml, not in report/: the render's inputs come from
+    _quarto.yml's chapter list, so an edit there is seen like any chapter's."""
+    index = latest.root / "index.qmd"
+    index.write_text(index.read_text(encoding="utf-8") + "\nEn ny setning i sammendraget.\n")
+    done = make(latest.root, *ARGS)
+    log = done.stdout + done.stderr
+    assert done.returncode == 0, log[-3000:]
+    assert "rendered" in log
+    assert "[clean]" not in log and "[statistics]" not in log and "[figures]" not in log
+    html = (latest.root / "_book" / "index.html").read_text(encoding="utf-8")
+    assert "En ny setning i sammendraget." in html
 
 
 def test_ctrl_c_during_the_render_keeps_the_previous_book(latest: Build, tmp_path: Path) -> None:

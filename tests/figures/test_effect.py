@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from pipeline.figures.effect import (
+    FULL_SIZE_ROWS,
     axis_range,
     effect_rows,
     gtei_change_figure,
@@ -65,6 +66,21 @@ def test_groups_without_a_complete_gtei_are_left_out(results_dir):
     with house_style():
         built = gtei_change_figure(groups, 0.9, 1.96)
     assert f"{len(groups) - 1} grupper" in built.alt
+
+
+def test_gtei_change_figure_stays_page_sized_for_many_groups(results_dir):
+    """At 100 times the groups every group still gets its interval, in the height of
+    FULL_SIZE_ROWS rows (the figure's memory would otherwise grow with the groups)."""
+    few = load_results(results_dir).gtei_groups
+    many = pd.concat([few] * 100, ignore_index=True)
+    many["group_id"] = [f"g{i}" for i in range(len(many))]
+    with house_style():
+        small = gtei_change_figure(few, 0.9, 1.96).figure
+        large = gtei_change_figure(many, 0.9, 1.96).figure
+        cap = gtei_change_figure(many.iloc[:FULL_SIZE_ROWS], 0.9, 1.96).figure
+    assert len(large.axes[0].collections[0].get_segments()) == len(many)
+    assert large.get_figheight() == pytest.approx(cap.get_figheight())
+    assert small.get_figheight() < large.get_figheight()
 
 
 def test_gtei_change_figure_draws_each_interval_and_counts_clear_changes(results_dir):

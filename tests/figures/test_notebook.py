@@ -35,7 +35,7 @@ def test_parameters_cell_holds_literals_only(notebook):
     }
 
 
-@pytest.mark.e2e
+@pytest.mark.notebook
 def test_notebook_runs_with_papermill(results_dir: Path, tmp_path: Path):
     processed = tmp_path / "processed"
     processed.mkdir()

@@ -92,6 +92,7 @@ def _execute(processed_dir: Path, out: Path, *params: str) -> dict:
     return json.loads((processed_dir / "results" / "summary.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.notebook
 def test_as_of_through_papermill_changes_the_edition(processed_dir: Path, tmp_path: Path) -> None:
     later = _execute(processed_dir, tmp_path / "later", "as_of", "2019-06-30")
     earlier = _execute(processed_dir, tmp_path / "earlier", "as_of", "2018-06-30")

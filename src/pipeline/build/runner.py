@@ -7,14 +7,18 @@ failing cell into a ``StageError`` that names the notebook and the cell.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import papermill as pm
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from nbclient import NotebookClient
 from papermill.exceptions import PapermillExecutionError
 
 from pipeline.errors import StageError
@@ -83,13 +87,45 @@ def unknown_parameters(extra: Mapping[str, object], paths: Paths = PATHS) -> lis
     return sorted(set(extra) - declared)
 
 
+@contextlib.contextmanager
+def shared_kernel() -> Iterator[LocalKernelManager]:
+    """One kernel for the stages of a build, shut down when they are done.
+
+    Each notebook still runs on its own and leaves its own executed copy, but the kernel
+    start and the imports of pandas, scipy and matplotlib are paid once, not per stage.
+    """
+    km = LocalKernelManager(kernel_name="python3")
+    try:
+        yield km
+    finally:
+        if km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=False)
+
+
+_RESET = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("%reset -f")])
+
+
+def clear_namespace(km: LocalKernelManager, cwd: Path) -> None:
+    """Forget the previous notebook's variables, so no stage can lean on another's names.
+
+    ``cwd`` is the folder the kernel was started in: its sockets are named relative to it.
+    """
+    if km.has_kernel:
+        with contextlib.chdir(cwd):
+            NotebookClient(nbformat.from_dict(_RESET), km=km, kernel_name="python3").execute()
+
+
 def execute_stage(
     s: Stage,
     params: Mapping[str, object],
     paths: Paths = PATHS,
     progress: bool = True,
+    km: LocalKernelManager | None = None,
 ) -> Path:
-    """Runs one notebook into ``build/notebooks/`` and returns the executed copy."""
+    """Runs one notebook into ``build/notebooks/`` and returns the executed copy.
+
+    With ``km`` (see ``shared_kernel``) the notebook runs in that kernel, started on first use.
+    """
     source = paths.notebooks / s.notebook
     out_dir = paths.executed_notebooks
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -103,6 +139,7 @@ def execute_stage(
             progress_bar=progress,
             kernel_name="python3",
             kernel_manager_class=LocalKernelManager,
+            **({"km": km} if km is not None else {}),
         )
     except PapermillExecutionError as exc:
         raise StageError(
@@ -121,15 +158,17 @@ def run_stages(
     progress: bool = True,
     log: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
 ) -> list[Path]:
-    """Runs stages in order, printing one line per stage with its duration."""
+    """Runs stages in order in one kernel, printing one line per stage with its duration."""
     executed = []
-    for name in names:
-        s = stage(name)
-        nb = paths.notebooks / s.notebook
-        params = parameters_for(nb, base, extra)
-        shown = " ".join(f"{k}={v}" for k, v in params.items())
-        log(f"[{s.name}] {s.notebook} {shown}")
-        started = time.perf_counter()
-        executed.append(execute_stage(s, params, paths, progress))
-        log(f"[{s.name}] done in {time.perf_counter() - started:.1f} s")
+    with shared_kernel() as km:
+        for name in names:
+            s = stage(name)
+            nb = paths.notebooks / s.notebook
+            params = parameters_for(nb, base, extra)
+            shown = " ".join(f"{k}={v}" for k, v in params.items())
+            log(f"[{s.name}] {s.notebook} {shown}")
+            started = time.perf_counter()
+            clear_namespace(km, paths.root)
+            executed.append(execute_stage(s, params, paths, progress, km))
+            log(f"[{s.name}] done in {time.perf_counter() - started:.1f} s")
     return executed

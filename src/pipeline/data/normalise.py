@@ -12,7 +12,7 @@ import pandas as pd
 
 from pipeline.data.codebook import Codebook
 from pipeline.data.schemas import GENDERS, ORG_TYPES, TableSpec
-from pipeline.data.values import label_key, number, vocabulary, whole_number
+from pipeline.data.values import label_keys, numbers, vocabulary, whole_numbers
 
 
 def normalise(spec: TableSpec, text: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
@@ -33,15 +33,11 @@ def _strings(column: pd.Series) -> pd.Series:
 def _labels(column: pd.Series, labels: Sequence[str]) -> pd.Series:
     """The label as the codebook spells it, whatever case and spacing the file used."""
     known = vocabulary(labels)
-    return column.map(lambda text: known[label_key(text)], na_action="ignore").astype("string")
-
-
-def _numbers(column: pd.Series) -> pd.Series:
-    return column.map(number, na_action="ignore").astype("float64")
+    return label_keys(column).map(known).astype("string")
 
 
 def _whole_numbers(column: pd.Series) -> pd.Series:
-    return column.map(whole_number).astype("int64")
+    return whole_numbers(column).astype("int64")
 
 
 def _dates(column: pd.Series) -> pd.Series:
@@ -68,7 +64,7 @@ def _members(text: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
             "group_id": _strings(text["group_id"]),
             "kull": text["kull"].astype("int64"),
             "gender": _labels(text["gender"], GENDERS),
-            "age": _numbers(text["age"]),
+            "age": numbers(text["age"]),
         }
     )
 
@@ -80,7 +76,7 @@ def _effect(text: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
         "kull": text["kull"].astype("int64"),
         "wave": _whole_numbers(text["wave"]),
     }
-    scores = {key: _numbers(text[key]) for key in codebook.factor_keys}
+    scores = {key: numbers(text[key]) for key in codebook.factor_keys}
     return pd.DataFrame(ids | scores)
 
 

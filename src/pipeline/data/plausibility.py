@@ -36,20 +36,18 @@ def too_many_answers(
     if not {"respondent_id", *keys} <= set(answers.columns):
         return []
     frame = answers.dropna(subset=["respondent_id", *keys])
+    allowed = frame["group_id"].astype(str).map(members)
+    position = frame.groupby(keys, sort=False).cumcount()  # 0 for a group's first answer
     problems = []
-    for key, rows in frame.groupby(keys, sort=True):
-        group_id, *wave = key if isinstance(key, tuple) else (key,)
-        allowed = members.get(str(group_id))
-        if allowed is None or len(rows) <= allowed:
-            continue
-        line = int(rows.index[allowed])
-        where = f" in wave {wave[0]}" if wave else ""
+    for line in frame.index[allowed.notna() & (position == allowed)]:
+        group_id, limit = frame.at[line, "group_id"], int(allowed[line])
+        where = f" in wave {frame.at[line, 'wave']}" if by_wave else ""
         rule = (
-            f"group {group_id} has {allowed} members in {members_shown}, but this is answer "
-            f"{allowed + 1}{where}; a group's answers are at most its members"
+            f"group {group_id} has {limit} members in {members_shown}, but this is answer "
+            f"{limit + 1}{where}; a group's answers are at most its members"
         )
-        value = str(rows.at[line, "respondent_id"])
-        problems.append(Problem(shown, line, "respondent_id", value, rule, CROSS_FILE_CAUSE))
+        value = str(frame.at[line, "respondent_id"])
+        problems.append(Problem(shown, int(line), "respondent_id", value, rule, CROSS_FILE_CAUSE))
     return problems
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.data.codebook import Codebook
-from pipeline.data.values import iso_date, label_key, number, vocabulary, whole_number
+from pipeline.data.values import iso_dates, label_keys, numbers, vocabulary, whole_numbers
 
 TABLE_NAMES = ("groups", "members", "effect", "evaluation", "development_areas")
 ORG_TYPES = ("departement", "direktorat")
@@ -85,32 +85,32 @@ def _text(*checks: pa.Check, required: bool = True) -> pa.Column:
     return pa.Column(str, checks=list(checks), nullable=not required)
 
 
-def _element_check(ok: Callable[[str], bool], rule: str) -> pa.Check:
-    return pa.Check(ok, element_wise=True, error=rule)
+def _column_check(ok: Callable[[pd.Series], pd.Series], rule: str) -> pa.Check:
+    """A rule checked on the whole column at once; pandera reports each failing cell."""
+    return pa.Check(ok, error=rule)
 
 
 def _one_of(labels: Sequence[str], what: str) -> pa.Check:
     """Labels match regardless of case and spacing; normalisation restores the spelling."""
     known = vocabulary(labels)
     rule = f"{what} must be one of: {', '.join(labels)}"
-    return _element_check(lambda text: label_key(text) in known, rule)
+    return _column_check(lambda column: label_keys(column).isin(list(known)), rule)
 
 
 def _number_between(low: float, high: float, what: str) -> pa.Check:
-    def ok(text: str) -> bool:
-        value = number(text)
-        return value is not None and low <= value <= high
-
-    return _element_check(ok, f"{what} must be a number from {low:g} to {high:g}")
+    return _column_check(
+        lambda column: numbers(column).between(low, high),
+        f"{what} must be a number from {low:g} to {high:g}",
+    )
 
 
 def _whole_number_in(allowed: Sequence[int], rule: str) -> pa.Check:
-    return _element_check(lambda text: whole_number(text) in allowed, rule)
+    return _column_check(lambda column: whole_numbers(column).isin(allowed), rule)
 
 
 def _date(column: str) -> pa.Check:
-    return _element_check(
-        lambda text: iso_date(text) is not None, f"{column} must be a date written YYYY-MM-DD"
+    return _column_check(
+        lambda cells: iso_dates(cells).notna(), f"{column} must be a date written YYYY-MM-DD"
     )
 
 
@@ -118,14 +118,11 @@ def _end_not_before_start(frame: pd.DataFrame) -> pd.Series:
     """True where the dates are in order or cannot be compared (missing or invalid dates)."""
     if not {"start_date", "end_date"} <= set(frame.columns):
         return pd.Series(True, index=frame.index)
-
-    def in_order(start: object, end: object) -> bool:
-        first = iso_date(start) if isinstance(start, str) else None
-        last = iso_date(end) if isinstance(end, str) else None
-        return first is None or last is None or last >= first
-
-    flags = [in_order(s, e) for s, e in zip(frame["start_date"], frame["end_date"], strict=True)]
-    return pd.Series(flags, index=frame.index, dtype=bool)
+    first, last = iso_dates(frame["start_date"]), iso_dates(frame["end_date"])
+    comparable = first.notna() & last.notna()
+    in_order = pd.Series(True, index=frame.index)
+    in_order[comparable] = last[comparable] >= first[comparable]
+    return in_order
 
 
 def _groups() -> TableSpec:
@@ -200,8 +197,9 @@ def _evaluation(codebook: Codebook) -> TableSpec:
 
 def _development_areas(codebook: Codebook) -> TableSpec:
     known = vocabulary(codebook.factor_keys)
-    factor = _element_check(
-        lambda text: label_key(text) in known, "factor must be an Effect factor key in the codebook"
+    factor = _column_check(
+        lambda column: label_keys(column).isin(list(known)),
+        "factor must be an Effect factor key in the codebook",
     )
     columns = {"group_id": _text(), "factor": _text(factor)}
     return _spec(

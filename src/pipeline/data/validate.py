@@ -5,10 +5,12 @@ Every problem is collected before failing, so one run tells the user everything 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.errors
 
@@ -23,7 +25,6 @@ from pipeline.data.values import whole_number
 from pipeline.errors import ValidationError
 
 MISSING_VALUE = "value missing; this column needs one in every row"
-UNIQUENESS_CHECKS = ("multiple_fields_uniqueness", "field_uniqueness")
 FAILURE_FIELDS = ("check", "column", "failure_case", "index")
 
 
@@ -120,6 +121,8 @@ def validate_raw(
             problems += found
             if source is not None:
                 sources.append(source)
+    for spec in specs.values():
+        problems += _table_problems(spec, [s for s in sources if s.table == spec.name])
     problems += _cross_file_problems(sources)
     problems += _plausibility_problems(sources, today or dt.date.today())
     if problems:
@@ -151,55 +154,74 @@ def _read_source(
     source = _Source(
         cohort.number, spec.name, path, shown, text, ignored, free if free_names else None
     )
-    return source, _table_problems(spec, text, shown)
+    return source, []
 
 
-def _table_problems(spec: TableSpec, text: TextTable, shown: str) -> list[Problem]:
-    """Schema problems, plus an empty groups or members file: a cohort cannot lack those."""
+def _table_problems(spec: TableSpec, sources: list[_Source]) -> list[Problem]:
+    """Schema problems of every file of one table, plus empty groups or members files.
+
+    Files with the same columns are checked in one pandera pass over their rows together
+    (pandera's cost per call and per column is paid once per table, not once per cohort
+    file); each failure is traced back to its file and line. Duplicate keys are found per
+    file, as a key need only be unique within its file.
+    """
     problems: list[Problem] = []
-    if spec.required and text.frame.empty:
-        rule = f"no data rows: every cohort's {spec.name} file needs at least one row"
-        problems.append(Problem(shown, text.header_line, NO_COLUMN, None, rule))
-    try:
-        spec.schema.validate(text.frame, lazy=True)
-    except pandera.errors.SchemaErrors as errors:
-        problems += _schema_problems(spec, text, shown, errors.failure_cases)
+    layouts: dict[tuple[str, ...], list[_Source]] = {}
+    for source in sources:
+        if spec.required and source.text.frame.empty:
+            rule = f"no data rows: every cohort's {spec.name} file needs at least one row"
+            problems.append(Problem(source.shown, source.text.header_line, NO_COLUMN, None, rule))
+        layouts.setdefault(tuple(source.text.frame.columns), []).append(source)
+        problems += _duplicates(spec, source)
+    schema = copy.deepcopy(spec.schema)
+    schema.unique = None
+    for group in layouts.values():
+        frames = [source.text.frame for source in group]
+        owner = np.repeat(np.arange(len(group)), [len(frame) for frame in frames])
+        lines = np.concatenate([frame.index.to_numpy(dtype=np.int64) for frame in frames])
+        try:
+            schema.validate(pd.concat(frames, ignore_index=True), lazy=True)
+        except pandera.errors.SchemaErrors as errors:
+            for case in errors.failure_cases.to_dict("records"):
+                index = case["index"]
+                if index is None or pd.isna(index):  # about a column: true of every file here
+                    located = [(s, s.text.header_line) for s in group]
+                else:
+                    located = [(group[owner[int(index)]], int(lines[int(index)]))]
+                for source, line in located:
+                    problem = _case_problem(spec, source.shown, line, case)
+                    if problem is not None:
+                        problems.append(problem)
     return problems
 
 
-def _schema_problems(
-    spec: TableSpec, text: TextTable, shown: str, cases: pd.DataFrame
-) -> list[Problem]:
-    """Turns pandera's failure cases into problems; the frame's index is the line number.
+def _case_problem(spec: TableSpec, shown: str, line: int, case: dict) -> Problem | None:
+    """The problem one pandera failure case stands for (None: reported in another way)."""
+    check, column, value = (case[k] for k in FAILURE_FIELDS[:3])
+    if check == "column_in_dataframe":
+        return Problem(shown, line, value, None, "missing required column", COLUMN_CAUSE)
+    if check == "column_in_schema":
+        return Problem(shown, line, value, None, spec.unknown_column, COLUMN_CAUSE)
+    if check in spec.blame:
+        if column != spec.blame[check]:
+            return None
+        return Problem(shown, line, column, _cell(value), check)
+    if check == "not_nullable":
+        return Problem(shown, line, column, None, MISSING_VALUE)
+    return Problem(shown, line, column or NO_COLUMN, _cell(value), check)
 
-    Pandera checks uniqueness on the key columns present, so with one missing its
-    duplicates are not duplicates of the key and are left out; so are rows missing a key
-    value, which are reported as missing.
+
+def _duplicates(spec: TableSpec, source: _Source) -> list[Problem]:
+    """Rows repeating an earlier row's key in the same file.
+
+    Only with every key column present and filled: with one missing the rows are not
+    duplicates of the key, and a missing key value is reported as missing.
     """
-    problems: list[Problem] = []
-    duplicates: set[int] = set()
-    for case in cases.to_dict("records"):
-        check, column, value, index = (case[k] for k in FAILURE_FIELDS)
-        line = text.header_line if index is None or pd.isna(index) else int(index)
-        if check == "column_in_dataframe":
-            rule = "missing required column"
-            problems.append(Problem(shown, line, value, None, rule, COLUMN_CAUSE))
-        elif check == "column_in_schema":
-            problems.append(Problem(shown, line, value, None, spec.unknown_column, COLUMN_CAUSE))
-        elif check in UNIQUENESS_CHECKS:
-            duplicates.add(line)
-        elif check in spec.blame:
-            if column == spec.blame[check]:
-                problems.append(Problem(shown, line, column, _cell(value), check))
-        elif check == "not_nullable":
-            problems.append(Problem(shown, line, column, None, MISSING_VALUE))
-        else:
-            problems.append(Problem(shown, line, column or NO_COLUMN, _cell(value), check))
-    key, frame = list(spec.key), text.frame
+    key, frame = list(spec.key), source.text.frame
     if not set(key) <= set(frame.columns):
-        return problems
-    complete = [line for line in sorted(duplicates) if frame.loc[line, key].notna().all()]
-    return problems + [_duplicate(spec, frame, line, shown) for line in complete]
+        return []
+    repeated = frame.duplicated(subset=key, keep="first") & frame[key].notna().all(axis=1)
+    return [_duplicate(spec, frame, line, source.shown) for line in frame.index[repeated]]
 
 
 def _cell(value: object) -> str | None:

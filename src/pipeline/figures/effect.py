@@ -277,6 +277,10 @@ CLEAR_STYLE = {
 }
 
 
+FULL_SIZE_ROWS = 150
+"""Groups Figur D.1 draws at full row height (the programme has had about 60 in all)."""
+
+
 def gtei_change_figure(paired: pd.DataFrame, reliability: float, z: float) -> Built:
     """Figur D.1: every paired group's GTEI change with its own interval (±z·se_change).
 
@@ -290,16 +294,25 @@ def gtei_change_figure(paired: pd.DataFrame, reliability: float, z: float) -> Bu
     half = z * groups["se_change"].to_numpy(dtype=float)
     change = groups["change"].to_numpy(dtype=float)
     rows = np.arange(len(groups))
-    fig, ax = new_figure(4.0 + 0.32 * len(groups))
+    # One row per group up to FULL_SIZE_ROWS; more groups share that height, with thinner
+    # rows and smaller dots, so the figure (and its memory) stays page-sized at any scale.
+    shrink = min(1.0, FULL_SIZE_ROWS / max(len(groups), 1))
+    fig, ax = new_figure(4.0 + 0.32 * len(groups) * shrink)
     ax.axvline(0, color=GREY, linewidth=0.6, zorder=1)
     for edge in (-band, band):
         ax.axvline(edge, color=GREY, linewidth=0.8, linestyle=(0, (3, 2)), zorder=1)
-    ax.hlines(rows, change - half, change + half, color="#595959", linewidth=1.0, zorder=2)
+    ax.hlines(rows, change - half, change + half, color="#595959", linewidth=1.0 * shrink, zorder=2)
     flags = groups["clear_change"].astype(int).to_numpy()
     for flag, (face, edge, _) in CLEAR_STYLE.items():
         mask = flags == flag
         ax.scatter(
-            change[mask], rows[mask], s=22, facecolor=face, edgecolor=edge, linewidth=0.8, zorder=3
+            change[mask],
+            rows[mask],
+            s=22 * shrink,
+            facecolor=face,
+            edgecolor=edge,
+            linewidth=0.8 * shrink,
+            zorder=3,
         )
     ax.set_ylim(-1, len(groups))
     ax.set_yticks([])

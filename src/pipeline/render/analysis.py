@@ -22,7 +22,7 @@ from pipeline.render.pandoc import (
     div,
     document,
     meta_string,
-    read_markdown,
+    read_all_markdown,
     run_filter_file,
 )
 from pipeline.render.problems import SourceProblem, fail
@@ -90,7 +90,7 @@ def analyse(book: Book, fmt: str = "html") -> AnalysedBook:
             "report/_generated/_variables.yml, which the statistics stage writes (make report)"
         )
     fail(reader.problems)
-    parsed = [read_markdown(source.markdown) for source in sources]
+    parsed = read_all_markdown([source.markdown for source in sources])
     config = {"labels": dict(book.labels), "number_depth": book.number_depth}
     blocks = [_chapter_div(source, ast) for source, ast in zip(sources, parsed, strict=True)]
     api = parsed[0]["pandoc-api-version"]

@@ -7,6 +7,7 @@ It exists for machines without Quarto (DESIGN.md section 6) and reads the same
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
@@ -27,16 +28,23 @@ def builtin_version() -> str:
 
 
 def render_builtin(book: Book, out_dir: Path, timestamp: int) -> RenderResult:
-    """Render into a staging folder, check it, and swap it in (a failure keeps the last book)."""
+    """Render into a staging folder, check it, and swap it in (a failure keeps the last book).
+
+    Each format sees the book as it would (conditional content differs); the PDF is written
+    in a second thread while the HTML pages are written (both mostly wait on pandoc and
+    Typst, which run outside Python).
+    """
     staging = staging_for(out_dir)
     staging.mkdir()
     try:
-        pages = write_site(analyse(book, "html"), staging) if "html" in book.formats else []
-        pdf = (
-            write_pdf(analyse(book, "typst"), staging / book.pdf_name, timestamp)
-            if "typst" in book.formats
-            else None
-        )
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pdf_job = (
+                pool.submit(write_pdf, analyse(book, "typst"), staging / book.pdf_name, timestamp)
+                if "typst" in book.formats
+                else None
+            )
+            pages = write_site(analyse(book, "html"), staging) if "html" in book.formats else []
+            pdf = pdf_job.result() if pdf_job else None
         check_output(staging, pdf, "builtin")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

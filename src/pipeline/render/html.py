@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from html import escape
 from pathlib import Path
 from string import Template
@@ -17,7 +19,7 @@ from string import Template
 from pipeline.render.analysis import AnalysedBook, Page, Section
 from pipeline.render.apparatus import document_metadata
 from pipeline.render.book import Book
-from pipeline.render.pandoc import apply_filter, document, meta_string
+from pipeline.render.pandoc import PARALLEL_RUNS, apply_filter, document, meta_string
 
 ASSETS = Path(__file__).parent / "assets"
 SITE_LIBS = "site_libs"
@@ -43,12 +45,13 @@ def write_site(analysed: AnalysedBook, out: Path) -> list[Path]:
     _copy_images(analysed, out)
     _write_search_index(analysed, out)
     template = Template((ASSETS / "page.html").read_text(encoding="utf-8"))
+    with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:  # one pandoc run per page
+        fields = list(pool.map(partial(_page_fields, analysed), range(len(analysed.pages))))
     pages = []
-    for position, page in enumerate(analysed.pages):
+    for page, values in zip(analysed.pages, fields, strict=True):
         target = out / page.chapter.page
         target.parent.mkdir(parents=True, exist_ok=True)
-        html = template.substitute(_page_fields(analysed, position))
-        target.write_text(html, encoding="utf-8", newline="\n")
+        target.write_text(template.substitute(values), encoding="utf-8", newline="\n")
         pages.append(target)
     return pages
 

@@ -6,8 +6,12 @@ sees the same arguments and the JSON AST can be passed in and out unchanged.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,13 +28,74 @@ so the subset's id rules can be checked; book.lua then generates the missing hea
 
 Ast = dict[str, Any]
 
+PARALLEL_RUNS = max(2, min(8, os.cpu_count() or 2))
+"""Pandoc processes run at once where a render has independent ones (chapters, pages)."""
+
 
 @cache
 def pandoc_binary() -> str:
     return pypandoc.get_pandoc_path()
 
 
+class PandocMemo:
+    """While active (``with memo:``), a pandoc run with the same arguments, filter files and
+    input is answered from memory instead of run again.
+
+    The preview renders the book again after every edit; most chapters and pages are then
+    unchanged, so only the runs the edit touched cost a pandoc process. Entries the last
+    render did not use are dropped when it ends, so the memo holds about one book.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, str] = {}
+        self._used: set[str] = set()
+        self._lock = threading.Lock()  # pages and chapters are run from several threads
+        self.runs = 0
+        self.reused = 0
+
+    def __enter__(self) -> PandocMemo:
+        global _active_memo
+        _active_memo = self
+        self._used, self.runs, self.reused = set(), 0, 0
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _active_memo
+        _active_memo = None
+        self._entries = {k: v for k, v in self._entries.items() if k in self._used}
+
+    def output(self, args: list[str], stdin: str) -> str:
+        digest = hashlib.sha256()
+        for arg in args:
+            digest.update(arg.encode("utf-8") + b"\0")
+            if arg.endswith(".lua") and Path(arg).is_file():  # an edited filter is a change
+                digest.update(Path(arg).read_bytes())
+        digest.update(stdin.encode("utf-8"))
+        key = digest.hexdigest()
+        with self._lock:
+            self._used.add(key)
+            known = self._entries.get(key)
+            if known is not None:
+                self.reused += 1
+                return known
+            self.runs += 1
+        output = _run(args, stdin)
+        with self._lock:
+            self._entries[key] = output
+        return output
+
+
+_active_memo: PandocMemo | None = None
+
+
 def run_pandoc(args: list[str], stdin: str) -> str:
+    """Run pandoc (or answer from the active PandocMemo); a failure is a RenderError."""
+    if _active_memo is not None:
+        return _active_memo.output(args, stdin)
+    return _run(args, stdin)
+
+
+def _run(args: list[str], stdin: str) -> str:
     """Run pandoc; a failure becomes a RenderError carrying pandoc's own message."""
     proc = subprocess.run(
         [pandoc_binary(), *args],
@@ -46,6 +111,16 @@ def run_pandoc(args: list[str], stdin: str) -> str:
 
 def read_markdown(text: str) -> Ast:
     return json.loads(run_pandoc(["--from", READER, "--to", "json"], text))
+
+
+def read_all_markdown(texts: list[str]) -> list[Ast]:
+    """``read_markdown`` for each text, the pandoc processes side by side.
+
+    Each chapter is still parsed on its own (its footnotes and reference links stay its
+    own, and a problem keeps its chapter's line numbers).
+    """
+    with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:
+        return list(pool.map(read_markdown, texts))
 
 
 def apply_filter(ast: Ast, name: str, to: str, *extra: str) -> str:
