@@ -138,9 +138,15 @@ def test_ctrl_c_during_the_render_keeps_the_previous_book(latest: Build, tmp_pat
     assert "Traceback" not in log, log
     assert _book(latest.root) == before
     _complete(latest.root)
+    # The interrupted render is not recorded as done: the next build renders the edit.
+    done = make(latest.root, *ARGS)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    assert "Et avsnitt som aldri blir ferdig." in (latest.root / CHAPTER).read_text("utf-8")
 
 
 def test_a_concurrent_second_build_waits_and_both_succeed(latest: Build, tmp_path: Path) -> None:
+    # Its own edit, so the first build has a render to do whatever ran before this test.
+    _edit_prose(latest.root, "Et avsnitt fra den første av to samtidige bygg.")
     lock = latest.root / "build" / "build.lock"
     first = _start(latest.root, tmp_path / "first.log", *ARGS)
     while not (lock.is_file() and lock.read_text(encoding="utf-8").strip()):
@@ -156,7 +162,7 @@ def test_a_concurrent_second_build_waits_and_both_succeed(latest: Build, tmp_pat
     assert "report is up to date" in logs[1]
     _complete(latest.root)
     html = (latest.root / CHAPTER).read_text(encoding="utf-8")
-    assert "Et avsnitt som aldri blir ferdig." in html
+    assert "Et avsnitt fra den første av to samtidige bygg." in html
 
 
 def test_a_cp_a_copy_builds_into_itself(latest: Build, tmp_path: Path) -> None:
