@@ -22,7 +22,8 @@ from pipeline.render.pandoc import apply_filter, document, meta_string
 
 TEMPLATE = Path(__file__).parent / "assets" / "template.typ"
 COVER_NOTE = Path(__file__).parent / "assets" / "cover-note.typ"
-"""Shared with Quarto's Typst book (partials/typst-show.typ imports it)."""
+BOOK_PAGES = Path(__file__).parent / "assets" / "book-pages.typ"
+"""Both shared with Quarto's Typst book (partials/typst-show.typ imports them)."""
 DEFAULT_FONT = "Libertinus Serif"
 """A serif the typst wheel embeds (with New Computer Modern and DejaVu Sans Mono)."""
 
@@ -70,7 +71,7 @@ def typst_source(analysed: AnalysedBook, timestamp: int) -> str:
     meta = {"book-typst": meta_string(json.dumps(config, ensure_ascii=False))}
     ast = document(analysed.ast["pandoc-api-version"], meta, analysed.ast["blocks"])
     body = apply_filter(ast, "typst", "typst")
-    template = COVER_NOTE.read_text(encoding="utf-8") + "\n" + TEMPLATE.read_text(encoding="utf-8")
+    template = "\n".join(p.read_text(encoding="utf-8") for p in (COVER_NOTE, BOOK_PAGES, TEMPLATE))
     return f"{template}\n#show: book.with(\n{_settings(analysed, timestamp)})\n\n{body}"
 
 
