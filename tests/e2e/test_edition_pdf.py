@@ -145,15 +145,17 @@ def test_no_chart_is_set_inside_a_table(built: Build) -> None:
 
     Each table gets a probe after its last row and each chart one in its caption (a
     floating figure's own location is where it was anchored, not where it was put), so
-    they report the page and height where Typst set them. A chart on a page a table continues onto, below the table's
-    start or above its end, splits the table (Tabell D.2 and Figur D.2 before the fix).
+    they report the page and height where Typst set them. A chart on a page a table
+    continues onto, below the table's start or above its end, splits the table (Tabell D.2
+    and Figur D.2 before the fix).
     """
     source = typst_source(analyse(load_book(built.root), "typst"), 0)
     probed = TABLE.sub(lambda m: m.group(0) + "\n" + PROBE.format("table-end"), source)
     probed = CHART_CAPTION.sub(lambda m: m.group(1) + PROBE.format("chart"), probed)
     probed += "\n" + TABLES_LAID_OUT + "\n"
     root = str(built.root)
-    starts, ends = _positions(probed, root, "table-start"), _positions(probed, root, "table-end")
+    starts = _positions(probed, root, "table-start")
+    ends = _positions(probed, root, "table-end")
     charts = _positions(probed, root, "chart")
     assert starts and charts and len(starts) == len(ends)
     inside = [

@@ -208,7 +208,7 @@ def change_counts_figure(counts: pd.DataFrame, threshold: float) -> Built:
     top = ("data", "axes fraction")
     note(
         ax,
-        f"◀ Ikke bedret (under {step})",
+        f"← Ikke bedret (under {step})",
         (0, 1),
         (-5, 3),
         "right",
@@ -217,7 +217,7 @@ def change_counts_figure(counts: pd.DataFrame, threshold: float) -> Built:
         fontweight="bold",
     )
     note(
-        ax, f"Bedret (minst {step}) ▶", (0, 1), (5, 3), "left", top, va="bottom", fontweight="bold"
+        ax, f"Bedret (minst {step}) →", (0, 1), (5, 3), "left", top, va="bottom", fontweight="bold"
     )
     return Built(
         "endring_faktorer",

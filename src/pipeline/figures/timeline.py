@@ -15,7 +15,6 @@ from pipeline.data.programme import Activity, Programme
 from pipeline.figures.contract import Built
 from pipeline.figures.inputs import FigureInputError
 from pipeline.figures.layout import note
-from pipeline.report.house_style import fmt_words
 from pipeline.figures.style import (
     BLUE,
     LIGHT_BLUE,
@@ -26,6 +25,7 @@ from pipeline.figures.style import (
     format_number,
     new_figure,
 )
+from pipeline.report.house_style import fmt_words
 
 # kind → (face colour, edge colour, marker)
 KIND_STYLE: dict[str, tuple[str, str, str]] = {

@@ -3,7 +3,7 @@
 A leadership report has no room for file names, SHA-256 sums and package versions: those
 stay in the HTML site's technical appendix and in ``build-manifest.json``. The printed
 report says what the data are, their date, which code version built it and where the full
-record is (the site; the file names stay there); ``python -m pipeline provenance`` writes this beside ``_proveniens.md``.
+record is (the site); ``python -m pipeline provenance`` writes this beside ``_proveniens.md``.
 """
 
 from __future__ import annotations

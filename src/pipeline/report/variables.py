@@ -65,7 +65,9 @@ def _edition(summary: Mapping) -> dict[str, str]:
         "label": f"Utgave per {fmt_date(as_of)}" + (FUTURE_NOTICE if future else ""),
         "cohorts": "alle" if cohorts == "all" else ", ".join(str(k) for k in cohorts),
         "licence": LICENCE,
-        "cohorts_text": COHORTS_ALL if cohorts == "all" else COHORTS_SOME.format(kull_list(cohorts)),
+        "cohorts_text": (
+            COHORTS_ALL if cohorts == "all" else COHORTS_SOME.format(kull_list(cohorts))
+        ),
     }
 
 
