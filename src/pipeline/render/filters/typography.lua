@@ -35,7 +35,9 @@ end
 function BlockQuote(quote)
   -- A page break must not part a participant's words from the line that says who spoke:
   -- in Typst the quote goes into one unbreakable block (quotes are a few lines long).
-  if not FORMAT:match("typst") then return nil end
+  -- The built-in renderer runs this filter JSON to JSON (FORMAT "json") for both outputs;
+  -- its HTML writer, like Quarto's, leaves raw Typst out.
+  if FORMAT:match("html") then return nil end
   return {
     pandoc.RawBlock("typst", "#block(breakable: false)["),
     quote,
