@@ -277,6 +277,11 @@ CLEAR_STYLE = {
 }
 
 
+GTEI_CHANGE_MAX_CM = 19.0
+"""Tallest Figur D.1 may be: with its caption it must fit the printed page's body (24,4 cm),
+or the caption runs into the page number (today's edition has twice the 2019 groups)."""
+
+
 def gtei_change_figure(paired: pd.DataFrame, reliability: float, z: float) -> Built:
     """Figur D.1: every paired group's GTEI change with its own interval (±z·se_change).
 
@@ -290,7 +295,7 @@ def gtei_change_figure(paired: pd.DataFrame, reliability: float, z: float) -> Bu
     half = z * groups["se_change"].to_numpy(dtype=float)
     change = groups["change"].to_numpy(dtype=float)
     rows = np.arange(len(groups))
-    fig, ax = new_figure(4.0 + 0.32 * len(groups))
+    fig, ax = new_figure(min(4.0 + 0.32 * len(groups), GTEI_CHANGE_MAX_CM))
     ax.axvline(0, color=GREY, linewidth=0.6, zorder=1)
     for edge in (-band, band):
         ax.axvline(edge, color=GREY, linewidth=0.8, linestyle=(0, (3, 2)), zorder=1)
