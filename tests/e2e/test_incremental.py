@@ -24,7 +24,7 @@ from tests.conftest import Build, make
 
 LATEST = "AS_OF=2022-06-30"
 ARGS = ("report", LATEST, "RENDERER=builtin")
-PAGES = 11  # Sammendrag, five chapters, Kilder, four appendices
+PAGES = 12  # Sammendrag, Kolofon, five chapters, Kilder, four appendices
 CHAPTER = "_book/report/02-toppledergrupper.html"
 DEBRIS = ("._book.old", "._book.rendering", "build/staging", "data/.processed.old")
 OLD = time.mktime((2001, 1, 1, 0, 0, 0, 0, 0, -1))

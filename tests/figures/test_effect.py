@@ -95,3 +95,18 @@ def test_gtei_change_figure_draws_each_interval_and_counts_clear_changes(results
     up = int((groups["clear_change"] == 1).sum())
     assert f"hadde {up} grupper en tydelig økning" in built.alt
     assert "organisation" not in groups.columns
+
+
+def test_gtei_change_figure_stays_within_the_printed_page_however_many_groups(results_dir):
+    from pipeline.figures.effect import GTEI_CHANGE_MAX_CM
+
+    groups = load_results(results_dir).gtei_groups
+    many = pd.concat(
+        [groups.assign(group_id=groups["group_id"] + f"-{copy}") for copy in range(10)],
+        ignore_index=True,
+    )
+    with house_style():
+        few = gtei_change_figure(groups.head(5), 0.9, 1.96).figure.get_size_inches()[1] * 2.54
+        tall = gtei_change_figure(many, 0.9, 1.96).figure.get_size_inches()[1] * 2.54
+    assert few < GTEI_CHANGE_MAX_CM  # a short list keeps its natural height
+    assert tall == pytest.approx(GTEI_CHANGE_MAX_CM)

@@ -9,7 +9,7 @@ from pipeline.report.house_style import fmt_words, running_text, with_word_forms
 
 @pytest.mark.parametrize(
     ("value", "word"),
-    [(0, "null"), (1, "én"), (2, "to"), (3, "tre"), (4, "fire"), (5, "fem"), (6, "seks"),
+    [(0, "ingen"), (1, "én"), (2, "to"), (3, "tre"), (4, "fire"), (5, "fem"), (6, "seks"),
      (7, "sju"), (8, "åtte"), (9, "ni"), (10, "10"), (48, "48"), (350, "350")],
 )  # fmt: skip
 def test_whole_numbers_below_ten_are_words(value: int, word: str) -> None:

@@ -68,9 +68,9 @@ def test_a_quote_becomes_a_block_quote_without_name_or_organisation() -> None:
 def test_a_synthetic_answer_is_marked_as_synthetic() -> None:
     text = _fragments([Quote("sprak", "g1-r3")])["sitater/_sprak.md"]
     assert SYNTHETIC_TAG not in text and "«Det ga oss et felles språk.»" in text
-    assert "syntetisk svar" in text
+    assert text.endswith("— Deltaker i sluttevalueringen (syntetisk)\n")
     marked = _fragments([Quote("laering", "g1-r1")], synthetic=True)["sitater/_laering.md"]
-    assert "syntetisk svar" in marked  # synthetic data: every quote is marked
+    assert "(syntetisk)" in marked  # synthetic data: every quote is marked
 
 
 def test_a_group_outside_the_edition_gets_an_empty_fragment() -> None:

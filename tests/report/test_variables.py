@@ -131,6 +131,8 @@ def test_values_are_formatted_the_norwegian_way(summary, effect_table, change_co
         "year": "2019",
         "label": "Utgave per 30. juni 2019",
         "cohorts": "alle",
+        "cohorts_text": "Utgaven omfatter alle kull som hadde startet på skjæringsdatoen.",
+        "licence": "Creative Commons Navngivelse 4.0 Internasjonal (CC BY 4.0)",
     }
     assert v["data"]["synthetic"] == "ja" and v["data"]["notice"]
     assert v["facts"]["mean_group_size"] == "7,3"  # 350 / 48, not the 2019 report's 7,2
@@ -322,3 +324,11 @@ def test_a_future_data_date_is_stated_on_the_edition(summary, effect_table, chan
     assert "etter datoen utgaven ble laget" not in plain["label"]
     assert future["label"].startswith(plain["label"])
     assert "etter datoen utgaven ble laget" in future["label"]
+
+
+def test_the_last_end_is_the_month_the_last_group_ended() -> None:
+    from pipeline.report.variables import last_end_text
+
+    ends = pd.DataFrame({"end_date": ["2021-03-31", "2021-12-10", None]})
+    assert last_end_text(ends) == "desember 2021"
+    assert last_end_text(pd.DataFrame({"end_date": [None]})) == "ukjent"

@@ -208,7 +208,7 @@ def change_counts_figure(counts: pd.DataFrame, threshold: float) -> Built:
     top = ("data", "axes fraction")
     note(
         ax,
-        f"◀ Ikke bedret (under {step})",
+        f"← Ikke bedret (under {step})",
         (0, 1),
         (-5, 3),
         "right",
@@ -217,7 +217,7 @@ def change_counts_figure(counts: pd.DataFrame, threshold: float) -> Built:
         fontweight="bold",
     )
     note(
-        ax, f"Bedret (minst {step}) ▶", (0, 1), (5, 3), "left", top, va="bottom", fontweight="bold"
+        ax, f"Bedret (minst {step}) →", (0, 1), (5, 3), "left", top, va="bottom", fontweight="bold"
     )
     return Built(
         "endring_faktorer",
@@ -280,6 +280,10 @@ CLEAR_STYLE = {
 FULL_SIZE_ROWS = 150
 """Groups Figur D.1 draws at full row height (the programme has had about 60 in all)."""
 
+GTEI_CHANGE_MAX_CM = 19.0
+"""Tallest Figur D.1 may be: with its caption it must fit the printed page's body (24,4 cm),
+or the caption runs into the page number (today's edition has twice the 2019 groups)."""
+
 
 def gtei_change_figure(paired: pd.DataFrame, reliability: float, z: float) -> Built:
     """Figur D.1: every paired group's GTEI change with its own interval (±z·se_change).
@@ -297,7 +301,7 @@ def gtei_change_figure(paired: pd.DataFrame, reliability: float, z: float) -> Bu
     # One row per group up to FULL_SIZE_ROWS; more groups share that height, with thinner
     # rows and smaller dots, so the figure (and its memory) stays page-sized at any scale.
     shrink = min(1.0, FULL_SIZE_ROWS / max(len(groups), 1))
-    fig, ax = new_figure(4.0 + 0.32 * len(groups) * shrink)
+    fig, ax = new_figure(min(4.0 + 0.32 * len(groups) * shrink, GTEI_CHANGE_MAX_CM))
     ax.axvline(0, color=GREY, linewidth=0.6, zorder=1)
     for edge in (-band, band):
         ax.axvline(edge, color=GREY, linewidth=0.8, linestyle=(0, (3, 2)), zorder=1)

@@ -69,7 +69,11 @@ def evaluation_figure(items: pd.DataFrame, codebook: Codebook) -> Built:
     for pos, lines in zip(layout.headings, headings, strict=True):
         draw_heading(ax, pos, "\n".join(lines))
     ax.set_yticks(y)
-    ax.set_yticklabels([textwrap.fill(t, ITEM_WRAP) for t in rows["text"]])
+    # A two-line statement is centred on its bar with tight line spacing, so that its second
+    # line does not run down towards the next bar.
+    ax.set_yticklabels(
+        [textwrap.fill(t, ITEM_WRAP) for t in rows["text"]], va="center", linespacing=1.0
+    )
     ax.set_ylim(layout.bottom + 0.6, -0.6)
     ax.set_xlim(0, 100)
     ax.set_xticks(range(0, 101, 25))

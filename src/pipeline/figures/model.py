@@ -55,7 +55,7 @@ def model_figure(codebook: Codebook) -> Built:
         figure=fig,
         caption=(
             f"Effect-modellen: {n} faktorer i tre grupper, fra forutsetninger via prosesser "
-            "til resultater. Tegnet fra prosjektets kodebok."
+            "til resultater."
         ),
         alt=f"Diagram med tre bokser forbundet med piler. {names}.",
     )

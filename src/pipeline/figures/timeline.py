@@ -25,6 +25,7 @@ from pipeline.figures.style import (
     format_number,
     new_figure,
 )
+from pipeline.report.house_style import fmt_words
 
 # kind → (face colour, edge colour, marker)
 KIND_STYLE: dict[str, tuple[str, str, str]] = {
@@ -159,9 +160,10 @@ def timeline_figure(programme: Programme) -> Built:
 def timeline_caption(programme: Programme) -> str:
     d = programme.design
     return (
-        f"Programmets aktiviteter måned for måned for ett kull på {d['groups_per_cohort']} "
-        f"ledergrupper. Til høyre, etter bruddet i tidsaksen, den tredje Effect-kartleggingen "
-        f"som tilbys {d['effect_followup_months']} måneder etter avslutning."
+        f"Programmets aktiviteter måned for måned for ett kull på "
+        f"{fmt_words(int(d['groups_per_cohort']))} ledergrupper. Til høyre, etter bruddet i "
+        "tidsaksen, den tredje Effect-kartleggingen, som gruppene kunne ta "
+        f"{d['effect_followup_months']} måneder etter avslutning."
     )
 
 

@@ -14,9 +14,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-WORDS = ("null", "én", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni")
-"""Bokmål number words; one is "én" (with accent, as Språkrådet writes it when it means a
-count), the common gender, which is what the report counts (ledergrupper, samlinger)."""
+WORDS = ("ingen", "én", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni")
+"""Bokmål number words; zero is "ingen", as a count of zero reads in running text ("ingen
+hadde en tydelig tilbakegang"), not the digit's name "null"; one is "én" (with accent, as
+Språkrådet writes it when it means a count), the common gender, which is what the report
+counts (ledergrupper, samlinger)."""
 
 NEUTER_ONE = "ett"
 WHOLE = re.compile(r"^\d+$")

@@ -28,7 +28,7 @@ COLUMN = "kommentar"
 """The evaluation's free-text column (the codebook's ``export: free_text: evaluation``)."""
 FRAGMENT_DIR = "sitater"
 ATTRIBUTION = "Deltaker i sluttevalueringen"
-SYNTHETIC_ATTRIBUTION = "syntetisk svar, laget for å prøve ut produksjonsløypa"
+SYNTHETIC_ATTRIBUTION = "syntetisk"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 A leadership report has no room for file names, SHA-256 sums and package versions: those
 stay in the HTML site's technical appendix and in ``build-manifest.json``. The printed
 report says what the data are, their date, which code version built it and where the full
-record is; ``python -m pipeline provenance`` writes this beside ``_proveniens.md``.
+record is (the site); ``python -m pipeline provenance`` writes this beside ``_proveniens.md``.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def _data_text(prov: Mapping[str, object]) -> str:
     """What the data are: synthetic, real, or which cohorts are which (DESIGN.md section 10)."""
     synthetic = [int(k) for k in prov.get("synthetic_cohorts") or []]  # type: ignore[attr-defined]
     real = [int(k) for k in prov.get("real_cohorts") or []]  # type: ignore[attr-defined]
-    fake = "syntetiske data laget for å prøve ut produksjonsløypa"
+    fake = "syntetiske data med oppdiktede svar"
     answers = "deltakernes svar på Effect-kartleggingene og sluttevalueringen"
     if synthetic and real:
         return f"{answers} (kull {kull_list(real)}) og {fake} (kull {kull_list(synthetic)})"
@@ -47,9 +47,8 @@ def record_paragraph(prov: Mapping[str, object]) -> str:
     code = prov.get("code") or {}
     version = short_code_version(code if isinstance(code, Mapping) else {})
     return (
-        f"Denne utgaven bygger på {data}, med datagrunnlag per {when}, og er bygd med "
-        f"programkoden i {version}. Den fullstendige tekniske dokumentasjonen, med "
-        "datafilene og kontrollsummene deres, programvareversjoner og parametere, står i "
-        "vedlegget om teknisk dokumentasjon på rapportens nettsider og i filen "
-        "`build-manifest.json` som følger med rapporten.\n"
+        f"Denne utgaven bygger på {data}, med datagrunnlag per {when}. Den er laget "
+        f"automatisk med programkoden i {version}. Hvilke datafiler, programvareversjoner "
+        "og innstillinger den bygger på, står i den tekniske dokumentasjonen på "
+        "rapportens nettsider.\n"
     )

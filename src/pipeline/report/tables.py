@@ -172,10 +172,11 @@ def deltakere(participants: pd.DataFrame, as_of: dt.date) -> str:
         ]
         for r in participants.itertuples()
     ]
+    running = participants["end_date"].isna().any()
     caption = (
         f"Ledergrupper som hadde startet i programmet per {fmt_date(as_of)}, etter kull "
-        f"({fmt_int(len(participants))} ledergrupper). Periode uten sluttår: gruppen var "
-        "fortsatt i programmet."
+        f"({fmt_int(len(participants))} ledergrupper)."
+        + (" Periode uten sluttår: gruppen var fortsatt i programmet." if running else "")
     )
     return captioned(
         pipe_table(["Kull", "Virksomhet", "Type", "Periode"], rows, "rlll"),
@@ -202,14 +203,14 @@ def modelltabell(model: pd.DataFrame, table2: pd.DataFrame, confidence: float) -
     """
     level = fmt_pct(confidence * 100)
     by_factor = model.set_index("factor")
-    header = ["Faktor", "Endring (modell)", f"{level} KI", "p (Holm)", "d", "d_z", "d ind."]
+    header = ["Faktor", "Endring (modell)", f"{level} KI", "p (Holm)", "d", "d~z~", "d ind."]
     rows = []
     for r in table2.itertuples():
         m = by_factor.loc[r.factor]
         p_holm = "" if r.factor == GTEI else fmt_p_cell(m["p_holm"])
         rows.append(
             [
-                escape(r.label) + ("" if m["random_slope"] is not False else escape("¹")),
+                escape(r.label) + ("" if bool(m["random_slope"]) else escape("¹")),
                 fmt_number(m["estimate"]),
                 _interval(m["ci_low"], m["ci_high"]),
                 p_holm,
@@ -222,7 +223,7 @@ def modelltabell(model: pd.DataFrame, table2: pd.DataFrame, confidence: float) -
         "Endring fra oppstart til avslutning beregnet fra enkeltsvarene med en lineær "
         f"blandet modell, med {level} konfidensintervall (KI) og p-verdi justert for "
         "at faktorene testes samtidig (Holm). Til sammenligning tre effektstørrelser: "
-        "d som i 2019 (standardavvik mellom gruppenes gjennomsnitt), d_z (delt på "
+        "d som i 2019 (standardavvik mellom gruppenes gjennomsnitt), d~z~ (delt på "
         "standardavviket i gruppenes endring) og d ind. (delt på standardavviket mellom "
         "enkeltpersoners svar). ¹ Modellen uten tilfeldig endring per gruppe."
     )

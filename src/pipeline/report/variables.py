@@ -16,6 +16,7 @@ import yaml
 from pipeline.data.layout import kull_list
 from pipeline.report.house_style import running_text, with_word_forms
 from pipeline.report.numbers import (
+    MONTHS,
     fmt_date,
     fmt_int,
     fmt_number,
@@ -26,22 +27,28 @@ from pipeline.report.numbers import (
 from pipeline.stats.effect import EFFECT_BANDS, GTEI, RELIABLE_Z, SIGNIFICANCE
 
 SYNTHETIC_NOTICE = (
-    "Tallene i denne utgaven er beregnet fra syntetiske data laget for å prøve ut "
-    "produksjonsløypa, ikke fra virkelige svar."
+    "Tallene i denne utgaven er beregnet fra syntetiske data, ikke fra virkelige svar. "
+    "Dataene er generert og kalibrert slik at utgaven per 30. juni 2019 gjengir tallene "
+    "som ble publisert i 2019-rapporten; alle svar og resultater for enkeltgrupper og "
+    "enkeltpersoner er oppdiktet."
 )
 REAL_DATA_NOTICE = (
     "Tallene i denne utgaven er beregnet fra deltakernes egne svar på Effect-kartleggingen "
     "og sluttevalueringen."
 )
 MIXED_DATA_NOTICE = (
-    "Datagrunnlaget i denne utgaven er blandet: kull {synthetic} er syntetiske data laget for "
-    "å prøve ut produksjonsløypa, kull {real} er deltakernes egne svar."
+    "Datagrunnlaget i denne utgaven er blandet: kull {synthetic} er syntetiske data med "
+    "oppdiktede svar, kull {real} er deltakernes egne svar."
 )
 FUTURE_NOTICE = (
     " (skjæringsdatoen ligger etter datoen utgaven ble laget, så svar som ennå ikke var gitt, "
     "mangler)"
 )
 """Added to the edition label when ``as_of`` was after the build date (``allow_future``)."""
+LICENCE = "Creative Commons Navngivelse 4.0 Internasjonal (CC BY 4.0)"
+"""The text's licence, named in the colophon (a name with a version, not a number)."""
+COHORTS_ALL = "Utgaven omfatter alle kull som hadde startet på skjæringsdatoen."
+COHORTS_SOME = "Utgaven omfatter bare kull {}."
 TOP, BOTTOM = 3, 2
 """How many of the largest and smallest effects the prose names (``effect.top``/``bottom``)."""
 
@@ -57,7 +64,24 @@ def _edition(summary: Mapping) -> dict[str, str]:
         "year": str(as_of.year),
         "label": f"Utgave per {fmt_date(as_of)}" + (FUTURE_NOTICE if future else ""),
         "cohorts": "alle" if cohorts == "all" else ", ".join(str(k) for k in cohorts),
+        "licence": LICENCE,
+        "cohorts_text": (
+            COHORTS_ALL if cohorts == "all" else COHORTS_SOME.format(kull_list(cohorts))
+        ),
     }
+
+
+def last_end_text(participants: pd.DataFrame) -> str:
+    """``desember 2021``: the month the last group in the edition ended (its latest end date).
+
+    Only said where every group had ended (``edition.programme_ended``): then it is when the
+    programme ended, taken from the data instead of typed into the prose.
+    """
+    ends = pd.to_datetime(participants["end_date"]).dropna()
+    if ends.empty:
+        return "ukjent"
+    last = ends.max().date()
+    return f"{MONTHS[last.month - 1]} {last.year}"
 
 
 def _data(summary: Mapping) -> dict[str, str]:

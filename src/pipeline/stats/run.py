@@ -25,7 +25,7 @@ from pipeline.report.edition import edition_metadata, edition_yaml
 from pipeline.report.effect_model import effect_model_markdown
 from pipeline.report.publication import edition, edition_variables
 from pipeline.report.quotes import load_free_text, load_quotes, quote_fragments
-from pipeline.report.variables import build_variables, variables_yaml
+from pipeline.report.variables import build_variables, last_end_text, variables_yaml
 from pipeline.stats import devareas, effect, evaluation, facts, followup, selection
 from pipeline.stats.group_change import group_changes, respondent_scores
 from pipeline.stats.inputs import Processed, load_processed
@@ -212,6 +212,7 @@ def generated_files(
     variables["definisjon"] = {f.key: f.definition for f in codebook.factors}
     p = results.params
     variables["edition"] |= edition_variables(edition(p.as_of))
+    variables["edition"]["last_end"] = last_end_text(results.participants)
     return {
         "_variables.yml": variables_yaml(variables),
         "_effect_model.md": effect_model_markdown(codebook),

@@ -4,7 +4,8 @@ typography.lua: non-breaking spaces of Norwegian typesetting, for both renderers
 Named in _quarto.yml (filters:, after Quarto's own, so shortcodes are resolved); the
 built-in renderer runs it on the whole book after book.lua. A line break must not split
 a unit or start a line with a dash: "d = 1,86", "p < 0,001", "30. juni",
-"staten – erfaringer".
+"staten – erfaringer". In print a quote and its attribution ("— Deltaker …") stay on
+one page.
 ]]
 
 local NBSP = "\u{a0}"
@@ -29,4 +30,17 @@ function Inlines(inlines)
     end
   end
   return inlines
+end
+
+function BlockQuote(quote)
+  -- A page break must not part a participant's words from the line that says who spoke:
+  -- in Typst the quote goes into one unbreakable block (quotes are a few lines long).
+  -- The built-in renderer runs this filter JSON to JSON (FORMAT "json") for both outputs;
+  -- its HTML writer, like Quarto's, leaves raw Typst out.
+  if FORMAT:match("html") then return nil end
+  return {
+    pandoc.RawBlock("typst", "#block(breakable: false)["),
+    quote,
+    pandoc.RawBlock("typst", "]"),
+  }
 end

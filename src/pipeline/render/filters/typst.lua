@@ -48,12 +48,20 @@ local function caption_typst(caption)
   return typst_of_blocks(blocks)
 end
 
--- A chart that floats to the top of a page can land above the continuation of a table
--- that broke across pages, splitting the table (issue 14). So pending charts are placed
--- before a table starts (see Table), and a chart that follows a table in the same chapter
--- may only float to the bottom of a page, below the table's end (the table's last page
--- can hold the next section's heading too, so a section is not far enough).
+-- A floating chart splits a table that breaks across pages when it lands on one of the
+-- table's pages: at the bottom of the page where the table starts, or at the top of the
+-- page where it ends (issue 14: Figur D.2 inside Tabell D.2). So a chart with a table after
+-- it in the same chapter stays in the text (placement: none) and cannot reach the table;
+-- a chart after the chapter's last table may only float to the bottom of a page, below
+-- that table's end (its last page can hold the next section's heading too, so a section
+-- is not far enough). Pending charts are also placed before a table starts (see Table).
 local after_table = false
+local tables_ahead = 0
+
+local function placement()
+  if tables_ahead > 0 then return ", placement: none" end
+  return after_table and ", placement: bottom" or ""
+end
 
 local function Figure(figure)
   local image = figure.content[1].content[1]
@@ -63,7 +71,7 @@ local function Figure(figure)
     if size then args:insert(key .. ": " .. size) end
   end
   local code = "#figure(image(" .. table.concat(args, ", ") .. "), caption: ["
-    .. caption_typst(figure.caption) .. "]" .. (after_table and ", placement: bottom" or "") .. ")"
+    .. caption_typst(figure.caption) .. "]" .. placement() .. ")"
   if figure.identifier ~= "" then code = code .. " <" .. figure.identifier .. ">" end
   return pandoc.RawBlock("typst", code)
 end
@@ -196,6 +204,7 @@ local function Table(tbl)
   if #tbl.caption.long > 0 then lines:insert("  caption: [" .. caption_typst(tbl.caption) .. "],") end
   lines:insert(")" .. (tbl.identifier ~= "" and (" <" .. tbl.identifier .. ">") or ""))
   after_table = true
+  tables_ahead = tables_ahead - 1
   return { pandoc.RawBlock("typst", "#place.flush()"), pandoc.RawBlock("typst", table.concat(lines, "\n")) }
 end
 
@@ -231,6 +240,8 @@ function Pandoc(doc)
     local this_part = kind == "appendix" and config.appendices_title or chapter.attributes.part
     if this_part ~= part and this_part ~= "" then blocks:insert(part_divider(this_part)) end
     part = this_part
+    tables_ahead = 0
+    pandoc.Blocks(chapter.content):walk({ Table = function() tables_ahead = tables_ahead + 1 end })
     blocks:extend(pandoc.Blocks(chapter.content):walk({
       Figure = Figure,
       Table = Table,
