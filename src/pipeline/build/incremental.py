@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -20,7 +19,13 @@ from pathlib import Path
 
 from pipeline.atomic import write_text
 from pipeline.build.digest import combine, notebook_parameters
-from pipeline.build.inputs import DATA_STAGES, RENDER, data_stage_records, render_record
+from pipeline.build.inputs import (
+    DATA_STAGES,
+    RENDER,
+    data_stage_records,
+    git_output,
+    render_record,
+)
 from pipeline.build.lock import build_lock
 from pipeline.build.staging import previous_book_kept, recover, staged_outputs
 from pipeline.errors import PipelineError
@@ -47,18 +52,7 @@ def _say(line: str) -> None:
 
 def default_epoch(root: Path) -> str:
     """The newest commit time of the inputs, so dates in the PDF do not follow the clock."""
-    try:
-        done = subprocess.run(
-            ["git", "--no-optional-locks", "log", "-1", "--format=%ct", "--", *EPOCH_SOURCES],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=30,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "0"
-    return done.stdout.strip() or "0"
+    return git_output(root, "log", "-1", "--format=%ct", "--", *EPOCH_SOURCES) or "0"
 
 
 def prepare_environment(paths: Paths) -> None:
