@@ -8,15 +8,15 @@ holds no timestamps, so two builds of the same commit write the same bytes.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import platform
-import subprocess
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
 from pipeline.atomic import write_text
+from pipeline.build.digest import file_sha256
+from pipeline.build.inputs import code_version
 from pipeline.data.layout import kull_list
 from pipeline.paths import PATHS, Paths
 from pipeline.report.numbers import fmt_int, fmt_number, fmt_pct
@@ -37,31 +37,6 @@ MANIFEST_NAME = "build-manifest.json"
 CHANGES_NAME = "endringer.md"
 # Files that describe the build rather than result from it, so they are not hashed.
 UNHASHED = {MANIFEST_NAME, CHANGES_NAME}
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, text=True, check=True, timeout=30
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip()
-
-
-def code_version(root: Path) -> dict[str, object]:
-    """The commit and whether tracked files differ from it (generated files are ignored)."""
-    commit = _git(root, "rev-parse", "HEAD")
-    status = _git(root, "status", "--porcelain", "--untracked-files=no")
-    return {"commit": commit, "dirty": bool(status) if status is not None else None}
 
 
 def package_versions() -> dict[str, str]:
@@ -90,7 +65,7 @@ def inputs(paths: Paths) -> list[dict[str, object]]:
             rows.append(
                 {
                     "path": ref.relative_to(paths.root).as_posix(),
-                    "sha256": sha256(ref),
+                    "sha256": file_sha256(ref),
                     "rows": None,
                 }
             )
@@ -143,7 +118,7 @@ def output_hashes(paths: Paths) -> dict[str, str]:
     roots = (paths.processed, paths.generated, paths.book)
     files: Iterable[Path] = (f for r in roots if r.exists() for f in r.rglob("*") if f.is_file())
     return {
-        f.relative_to(paths.root).as_posix(): sha256(f)
+        f.relative_to(paths.root).as_posix(): file_sha256(f)
         for f in sorted(files)
         if f.name not in UNHASHED
     }
