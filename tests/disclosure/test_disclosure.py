@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -94,3 +95,22 @@ def test_planted_small_cell_is_named(tmp_path: Path) -> None:
         "evaluation_items.csv, line 3 (item=trygg), column n_answered: threshold: "
         "2 < min_respondents=3"
     ) in str(caught.value)
+
+
+def _search_index(book: Path, text: str) -> None:
+    entry = {"objectID": "index.html#om", "href": "index.html#om", "title": "Om", "text": text}
+    (book / "search.json").write_text(json.dumps([entry]), encoding="utf-8")
+
+
+def test_search_index_is_read_line_by_line(tmp_path: Path) -> None:
+    """Quarto's search index: a participant list ending a section is not a score beside it."""
+    book = _book(tmp_path, "<tr><td>Alle</td><td>5,06</td></tr>")
+    _search_index(book, "12\nHelsedirektoratet\nDirektorat\n\n\nEn gruppe hadde 7,7 medlemmer.")
+    assert check_book(book, _results(tmp_path), GROUPS, 3) > 5
+
+
+def test_planted_pair_in_search_index_is_named(tmp_path: Path) -> None:
+    book = _book(tmp_path, "<tr><td>Alle</td><td>5,06</td></tr>")
+    _search_index(book, "Om kullet\nHelsedirektoratet fikk GTEI 5,06 ved slutten.")
+    with pytest.raises(DisclosureError, match=r"search.json\[1\].text, line 2: organisation"):
+        check_book(book, _results(tmp_path), GROUPS, 3)

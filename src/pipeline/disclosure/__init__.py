@@ -20,7 +20,7 @@ from pipeline.disclosure.checks import (
     threshold_findings,
 )
 from pipeline.disclosure.rules import DisclosureError, Finding, raise_if
-from pipeline.disclosure.scan import Unit, html_units, svg_units, text_units
+from pipeline.disclosure.scan import Unit, html_units, json_units, svg_units, text_units
 from pipeline.paths import Paths
 from pipeline.profiles.data import PROGRAMME_MIN_GROUPS, WAVES, Edition, Profile
 
@@ -33,7 +33,7 @@ __all__ = [
     "check_published",
 ]
 
-TEXT_SUFFIXES = {".md", ".json", ".yml", ".yaml", ".txt", ".js"}
+TEXT_SUFFIXES = {".md", ".yml", ".yaml", ".txt", ".js"}
 
 
 def book_units(book_dir: Path) -> list[Unit]:
@@ -48,6 +48,8 @@ def book_units(book_dir: Path) -> list[Unit]:
             units += html_units(name, path.read_text(encoding="utf-8"))
         elif path.suffix == ".svg":
             units += svg_units(name, path.read_text(encoding="utf-8"))
+        elif path.suffix == ".json":
+            units += json_units(name, path.read_text(encoding="utf-8", errors="replace"))
         elif path.suffix in TEXT_SUFFIXES:
             units += text_units(name, path.read_text(encoding="utf-8", errors="replace"))
     return units

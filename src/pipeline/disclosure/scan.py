@@ -7,6 +7,7 @@ each text as a comment beside its glyphs, which is what a reader of the figure s
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -121,4 +122,32 @@ def text_units(name: str, text: str) -> list[Unit]:
     units = []
     for n, line in enumerate(text.splitlines(), start=1):
         units += [Unit(f"{name}, line {n}", (s,)) for s in sentences(line)]
+    return units
+
+
+def json_units(name: str, text: str) -> list[Unit]:
+    """Every string of a JSON file (Quarto's search index) as sentences per line of the value.
+
+    Read as JSON rather than as text: the index keeps a section's table cells and paragraphs
+    as escaped newlines on one physical line, which would run a participant table's last
+    organisation into the next paragraph's numbers.
+    """
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text_units(name, text)
+    units: list[Unit] = []
+
+    def walk(node: object, where: str) -> None:
+        if isinstance(node, str):
+            for n, line in enumerate(node.splitlines(), start=1):
+                units.extend(Unit(f"{where}, line {n}", (s,)) for s in sentences(line))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node, start=1):
+                walk(value, f"{where}[{i}]")
+
+    walk(data, name)
     return units
