@@ -212,3 +212,12 @@ def test_search_index_covers_sections(rendered: RenderResult) -> None:
 
 def test_synthetic_data_is_marked(site: dict[str, Page]) -> None:
     assert "Syntetiske data: Tallene er beregnet fra syntetiske data." in site["index"].text
+
+
+def test_the_projects_style_sheet_is_linked_and_copied(rendered: RenderResult) -> None:
+    out = rendered.out_dir
+    assert (out / "stil.css").read_text(encoding="utf-8").startswith("/* The fixture")
+    for page in rendered.pages:
+        root = posixpath.relpath(".", posixpath.dirname(page.relative_to(out).as_posix()))
+        href = posixpath.normpath(posixpath.join(root, "stil.css"))
+        assert f'<link rel="stylesheet" href="{href}">' in page.read_text(encoding="utf-8")

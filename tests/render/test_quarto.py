@@ -108,3 +108,21 @@ def test_quarto_needs_index_beside_the_project_file(make_book: Callable[[str], P
     with pytest.raises(RenderError, match=r"index\.qmd beside _quarto\.yml"):
         render(book, renderer="quarto")
     assert not (book / "_book").exists()
+
+
+def test_every_page_shows_the_status_and_links_the_style_sheet(
+    quarto_rendered: RenderResult,
+) -> None:
+    """Quarto's pages have no header of the project's: marking.lua puts the status there."""
+    for page in quarto_rendered.pages:
+        html = page.read_text(encoding="utf-8")
+        marking = re.search(r'<div class="edition-marking"[^>]*>(.*?)</div>', html, re.S)
+        assert marking, page.name
+        text = html_text_of(marking.group(1))
+        assert text.startswith("Utkast – 31. mai 2024. Syntetiske data:"), page.name
+        assert re.search(r'<link rel="stylesheet" href="[./]*stil\.css">', html), page.name
+
+
+def html_text_of(fragment: str) -> str:
+    text = re.sub(r"<[^>]+>", "", fragment).replace("&nbsp;", " ")
+    return re.sub(r"\s+", " ", text).strip()

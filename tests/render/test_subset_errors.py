@@ -194,3 +194,12 @@ def test_front_matter_that_changes_rendering_is_refused(book: Path) -> None:
     _front_matter(book / "kapitler/metode.qmd", "ansvarlig: x\nnumber-sections: false", "")
     with pytest.raises(RenderError, match=r"kapitler/metode.qmd:3: front matter key number-sec"):
         render(book, renderer="builtin")
+
+
+def test_a_missing_style_sheet_fails_at_its_line(book: Path) -> None:
+    config = book / "_quarto.yml"
+    text = config.read_text(encoding="utf-8").replace("css: stil.css", "css: [stil.css, borte.css]")
+    config.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("    css: [stil.css, borte.css]") + 1
+    with pytest.raises(RenderError, match=rf"_quarto.yml:{line}: css: no such style sheet: borte"):
+        render(book, renderer="builtin")

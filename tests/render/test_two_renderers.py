@@ -30,6 +30,9 @@ IGNORED = {
     "quarto-page-breadcrumbs": "Quarto's breadcrumb navigation above a page title",
     "screen-reader-only": "Quarto reads a titled callout's type ('Merknad') to screen readers "
     "before its title; the built-in renderer marks the callout role=note",
+    "edition-marking": "status and synthetic marking: Quarto's pages get them at the top of "
+    "<main> (marking.lua), the built-in renderer's in its page header; "
+    "test_quarto.py::test_every_page_shows_the_status_and_links_the_style_sheet",
     "quarto-title-block": "styling only: Quarto puts the title page's subtitle in the page "
     "header (the chapter's h1 is compared separately)",
     # the built-in renderer's HTML only

@@ -122,6 +122,9 @@ class Book:
     index_metadata: Mapping[str, Any]
     downloads: tuple[str, ...] = ()
     """``book: downloads:`` (``pdf``): the site links the book's other formats."""
+    css: tuple[str, ...] = ()
+    """``format: html: css:`` (paths from the root): both renderers link these style sheets
+    after their own."""
     filters: tuple[str, ...] = ()
     """The project's Lua filters (``filters:``, paths from the root): Quarto runs them, and
     the built-in renderer runs them too, in order, on the numbered book."""
@@ -171,6 +174,7 @@ def load_book(root: Path) -> Book:
         number_depth=_number_depth(config, formats, text),
         toc_depth={name: _toc_depth(config, formats.get(name, {})) for name in FORMATS},
         typst_options=formats.get("typst", {}),
+        css=_css(formats.get("html", {}), root, text),
         metadata={k: v for k, v in config.items() if k not in PROJECT_KEYS},
         index_metadata=_index_metadata(config, book),
         downloads=tuple(str(d) for d in book.get("downloads") or ()),
@@ -376,6 +380,16 @@ def _lang_prefixes(lang: str) -> list[str]:
     """``nb-NO`` → ``["nb", "nb-NO"]``: most general first, like Quarto's loader."""
     parts = lang.split("-") if lang else []
     return ["-".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _css(options: dict[str, Any], root: Path, text: str) -> tuple[str, ...]:
+    """``css:`` as one path or a list; a sheet that is not there fails at its line."""
+    value = options.get("css") or []
+    paths = [value] if isinstance(value, str) else list(value)
+    for path in paths:
+        if not isinstance(path, str) or not (root / path).is_file():
+            raise fail_at(CONFIG, _line_of(text, "css"), f"css: no such style sheet: {path}")
+    return tuple(paths)
 
 
 def _number_depth(config: dict[str, Any], formats: dict[str, dict[str, Any]], text: str) -> int:

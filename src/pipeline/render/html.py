@@ -41,7 +41,7 @@ UI = {
 
 def write_site(analysed: AnalysedBook, out: Path) -> list[Path]:
     """Write every page plus assets, images and search index into ``out``; return the pages."""
-    _copy_assets(out)
+    _copy_assets(analysed, out)
     _copy_images(analysed, out)
     _write_search_index(analysed, out)
     template = Template((ASSETS / "page.html").read_text(encoding="utf-8"))
@@ -56,11 +56,15 @@ def write_site(analysed: AnalysedBook, out: Path) -> list[Path]:
     return pages
 
 
-def _copy_assets(out: Path) -> None:
+def _copy_assets(analysed: AnalysedBook, out: Path) -> None:
     libs = out / SITE_LIBS
     libs.mkdir(parents=True, exist_ok=True)
     for name in ("book.css", "book.js"):
         shutil.copyfile(ASSETS / name, libs / name)
+    for sheet in analysed.book.css:  # at its path from the root, as Quarto copies it
+        target = out / sheet
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(analysed.book.root / sheet, target)
 
 
 def _copy_images(analysed: AnalysedBook, out: Path) -> None:
@@ -109,6 +113,7 @@ def _page_fields(analysed: AnalysedBook, position: int) -> dict[str, str]:
         "book_title": escape(book.title),
         "root": root,
         "libs": root + SITE_LIBS,
+        "css": "".join(f'<link rel="stylesheet" href="{escape(root + c)}">\n' for c in book.css),
         "marking": _marking(analysed.synthetic_notice),
         "intro": _intro(analysed) if page.chapter.kind == "preface" else "",
         "sidebar": _sidebar(analysed, page, root),
