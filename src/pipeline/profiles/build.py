@@ -48,7 +48,7 @@ CODE = (
     "src/pipeline/figures/effect.py",
     "src/pipeline/figures/layout.py",
     "src/pipeline/figures/save.py",
-    "src/pipeline/report/numbers.py",
+    "src/pipeline/format/numbers.py",
     "src/pipeline/render/pdf.py",
     "data/reference/codebook.yaml",
     f"notebooks/{NOTEBOOK}",
