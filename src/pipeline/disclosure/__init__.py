@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,10 +20,13 @@ from pipeline.disclosure.checks import (
     organisation_score_findings,
     threshold_findings,
 )
-from pipeline.disclosure.rules import DisclosureError, Finding, raise_if
+from pipeline.disclosure.rules import PROGRAMME_MIN_GROUPS, DisclosureError, Finding, raise_if
 from pipeline.disclosure.scan import Unit, html_units, svg_units, text_units
 from pipeline.paths import Paths
-from pipeline.profiles.data import PROGRAMME_MIN_GROUPS, WAVES, Edition, Profile
+from pipeline.stats.group_change import WAVES
+
+if TYPE_CHECKING:  # the profile's shape only: profiles sit above disclosure (docs/architecture.md)
+    from pipeline.profiles.data import Edition, Profile
 
 __all__ = [
     "DisclosureError",
