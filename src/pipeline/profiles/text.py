@@ -12,11 +12,12 @@ import pandas as pd
 
 from pipeline.format.numbers import MINUS, fmt_date, fmt_number
 from pipeline.profiles.data import GTEI, Profile
+from pipeline.stats.params import CLEAR_CHANGE_Z
 
 WAVE_NAMES = {1: "oppstart", 2: "avslutning", 3: "ett år etter"}
 COLUMN_NAMES = {1: "Start", 2: "Slutt", 3: "Ett år etter"}
 NUMBER_WORDS = ("null", "én", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni")
-Z = 1.96
+Z = CLEAR_CHANGE_Z
 
 
 def count_word(n: int) -> str:
