@@ -38,13 +38,15 @@ from pipeline.data.clean import clean
 from pipeline.figures import build_all
 from pipeline.paths import PATHS
 from pipeline.render.pandoc import run_pandoc
+from pipeline.report.fragments import write_fragments
 from pipeline.stats.params import make_params
 from pipeline.stats.run import run_statistics
 
 root, scratch, as_of = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 processed, generated = scratch / "processed", scratch / "generated"
 clean(root / "data" / "raw", processed)
-run_statistics(processed, processed / "results", generated, make_params(as_of=as_of))
+results = run_statistics(processed, processed / "results", make_params(as_of=as_of))
+write_fragments(processed, generated, results)
 build_all(processed / "results", generated / "figures", PATHS.programme)
 book = sys.stdin.read()
 run_pandoc(["--from", "markdown", "--to", "html", "--wrap", "none"], book)

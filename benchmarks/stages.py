@@ -26,6 +26,7 @@ clean(RAW, PROCESSED)
 """,
     "statistics": """
 import pipeline.stats.run as run
+from pipeline.report.fragments import write_fragments
 from pipeline.stats.params import make_params
 fit = run.effect_model
 def timed_fit(*args, **kwargs):
@@ -36,7 +37,8 @@ def timed_fit(*args, **kwargs):
     finally:
         MODEL_SECONDS += time.perf_counter() - begun
 run.effect_model = timed_fit
-run.run_statistics(PROCESSED, PROCESSED / "results", GENERATED, make_params(as_of="2022-06-30"))
+results = run.run_statistics(PROCESSED, PROCESSED / "results", make_params(as_of="2022-06-30"))
+write_fragments(PROCESSED, GENERATED, results)
 """,
     "figures": """
 from pipeline.figures import build_all

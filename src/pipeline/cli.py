@@ -201,11 +201,11 @@ def _profiles(args: argparse.Namespace) -> int:
     from pipeline.paths import Paths, find_root
     from pipeline.profiles.build import build_profiles
     from pipeline.profiles.data import edition_for
-    from pipeline.stats.params import parse_as_of
+    from pipeline.stats.params import MIN_RESPONDENTS, parse_as_of
 
     params = dict(args.param)
     as_of = parse_as_of(params.pop("as_of", ""))
-    min_respondents = int(params.pop("min_respondents", 3))
+    min_respondents = int(params.pop("min_respondents", MIN_RESPONDENTS))
     paths = Paths(find_root(Path(args.project)) if args.project else PATHS.root)
     if args.list:
         edition = edition_for(paths.processed, as_of, min_respondents)
@@ -234,6 +234,30 @@ def _preview(args: argparse.Namespace) -> int:
     os._exit(code)
 
 
+RENDERERS = ("auto", "quarto", "builtin")
+"""``pipeline.render.RENDERERS``, repeated because importing the render package costs every
+command most of a second; tests/test_defaults.py keeps the two equal."""
+PORT = 4848
+"""``make preview``'s port (the Makefile's ``PORT``, kept equal by the same test)."""
+
+
+def _add_params(p: argparse.ArgumentParser, help_text: str) -> None:
+    """The ``-p NAME VALUE`` option of run, build and profiles (repeatable)."""
+    p.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help=help_text,
+    )
+
+
+def _add_renderer(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--renderer", choices=RENDERERS, default=RENDERERS[0])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
@@ -257,20 +281,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw", default=str(PATHS.raw), help="raw data folder (default data/raw)")
     p.add_argument("--processed", default=str(PATHS.processed), help="default data/processed")
     p.add_argument("--stage", choices=[s.name for s in DATA_STAGES], help="run only this stage")
-    p.add_argument(
-        "-p",
-        "--param",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("NAME", "VALUE"),
-        help="parameter for every notebook that declares it, e.g. -p as_of 2019-06-30",
-    )
+    _add_params(p, "parameter for every notebook that declares it, e.g. -p as_of 2019-06-30")
     p.add_argument("--quiet", action="store_true", help="no papermill progress bar")
     p.set_defaults(func=_run)
 
     p = sub.add_parser("render", help="render the book to _book/ (HTML and PDF)")
-    p.add_argument("--renderer", choices=("auto", "quarto", "builtin"), default="auto")
+    _add_renderer(p)
     p.set_defaults(func=_render)
 
     p = sub.add_parser("provenance", help="write appendix C's provenance fragment")
@@ -305,16 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Reruns each stage whose inputs (files, code, parameters, renderer) "
         "changed by content, one build at a time per project.",
     )
-    p.add_argument(
-        "-p",
-        "--param",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("NAME", "VALUE"),
-        help="notebook parameter, e.g. -p as_of 2019-06-30 -p cohorts 0-7",
-    )
-    p.add_argument("--renderer", choices=("auto", "quarto", "builtin"), default="auto")
+    _add_params(p, "notebook parameter, e.g. -p as_of 2019-06-30 -p cohorts 0-7")
+    _add_renderer(p)
     p.add_argument("--baseline", help="compare with this manifest instead of the last build's")
     p.add_argument("--project", help="project folder (default: the one this runs in)")
     p.add_argument(
@@ -328,15 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Runs notebooks/04_profile.ipynb for each group with wave-1 answers by "
         "as_of whose inputs changed (or for --group alone), into _profiles/.",
     )
-    p.add_argument(
-        "-p",
-        "--param",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("NAME", "VALUE"),
-        help="-p as_of 2019-06-30, -p min_respondents 4 (others are ignored)",
-    )
+    _add_params(p, "-p as_of 2019-06-30, -p min_respondents 4 (others are ignored)")
     p.add_argument("--group", help="build this group_id only (always rebuilt)")
     p.add_argument("--list", action="store_true", help="list the groups that get a profile")
     p.add_argument("--workers", type=int, default=2, help="kernels in parallel (default 2)")
@@ -350,8 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
         "preview",
         help="serve the HTML book on 127.0.0.1 and render it again on every edit (Ctrl-C ends)",
     )
-    p.add_argument("--renderer", choices=("auto", "quarto", "builtin"), default="auto")
-    p.add_argument("--port", type=int, default=4848, help="0 picks a free port (default 4848)")
+    _add_renderer(p)
+    p.add_argument("--port", type=int, default=PORT, help=f"0 picks a free port (default {PORT})")
     p.set_defaults(func=_preview)
     return parser
 

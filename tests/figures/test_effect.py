@@ -16,7 +16,7 @@ from pipeline.figures.effect import (
     notable_factors,
     reliable_band,
 )
-from pipeline.figures.inputs import load_results
+from pipeline.figures.inputs import FigureInputError, load_results
 from pipeline.figures.style import house_style
 
 
@@ -27,17 +27,26 @@ def test_axis_range_cuts_on_half_points_around_the_data():
 
 def test_reliable_band_is_the_change_where_rc_crosses_196(results_dir):
     groups = load_results(results_dir).gtei_groups
-    band = reliable_band(groups, 0.9)
+    band = reliable_band(groups)
     sd1 = groups["t1"].std(ddof=1)
     assert band == pytest.approx(1.96 * sd1 * math.sqrt(2 * 0.1))
     outside = groups["change"].abs() > band
     assert (outside == (groups["reliable"] != 0)).all()
 
 
-def test_reliable_band_warns_when_rc_was_computed_differently(results_dir):
-    groups = load_results(results_dir).gtei_groups
-    with pytest.warns(UserWarning, match="rc does not match"):
-        reliable_band(groups, 0.8)
+def test_reliable_band_reads_the_se_the_statistics_divided_by():
+    """rc = change / SE with SE = 0.25 (hand-worked): the band is 1.96 × 0.25 whatever t1 holds;
+    a row with rc = 0 says nothing about the SE."""
+    groups = pd.DataFrame(
+        {"t1": [4.0, 5.0, 6.0], "change": [0.5, -0.1, 0.0], "rc": [2.0, -0.4, 0.0]}
+    )
+    assert reliable_band(groups) == pytest.approx(1.96 * 0.25)
+
+
+def test_reliable_band_without_a_usable_rc_is_named():
+    groups = pd.DataFrame({"t1": [4.0], "change": [0.0], "rc": [0.0]})
+    with pytest.raises(FigureInputError, match=r"gtei_groups\.csv: no group has an rc"):
+        reliable_band(groups)
 
 
 def test_effect_rows_follow_the_model_and_sort_by_change(results_dir):

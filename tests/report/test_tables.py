@@ -8,9 +8,9 @@ import re
 import pandas as pd
 import pytest
 
+from pipeline.format.numbers import MINUS, NBSP
 from pipeline.report import tables
 from pipeline.report.effect_model import effect_model_markdown
-from pipeline.report.numbers import MINUS, NBSP
 
 
 def _parts(markdown: str) -> tuple[list[str], str]:

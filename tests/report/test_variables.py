@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import yaml
 
+from pipeline.format.numbers import MINUS, NBSP
 from pipeline.render.variables import lookup
-from pipeline.report.numbers import MINUS, NBSP
 from pipeline.report.variables import (
     build_variables,
     followup_sentence,

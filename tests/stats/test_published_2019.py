@@ -18,8 +18,8 @@ import yaml
 
 from pipeline.data.codebook import load_codebook
 from pipeline.data.marker import is_synthetic_cohort
+from pipeline.format.numbers import fmt_number
 from pipeline.paths import PATHS
-from pipeline.report.numbers import fmt_number
 from pipeline.stats.inputs import load_processed
 from pipeline.stats.params import StatsParams
 from pipeline.stats.run import Results, compute_results

@@ -1,4 +1,5 @@
-"""The whole statistics stage: results, summary.json and report fragments on disk."""
+"""The whole statistics stage: results and summary.json on disk, then the report's fragments
+(``pipeline.report.fragments``, which the statistics notebook runs after the analyses)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 import yaml
 
 from pipeline.errors import AnalysisError
+from pipeline.report.fragments import write_fragments
 from pipeline.stats import effect, evaluation, facts, mixed_model
 from pipeline.stats import run as run_module
 from pipeline.stats.devareas import DEVAREA_COLUMNS
@@ -106,7 +108,9 @@ def test_followup_summary_without_third_wave(hand_worked, params, codebook) -> N
 
 def _run(processed_dir: Path, out: Path, **kwargs) -> object:
     params = StatsParams(**{"as_of": dt.date(2019, 6, 30), **kwargs})
-    return run_statistics(processed_dir, out / "results", out / "generated", params, programme={})
+    results = run_statistics(processed_dir, out / "results", params)
+    write_fragments(processed_dir, out / "generated", results, programme={})
+    return results
 
 
 def test_outputs_follow_the_contract(processed_dir: Path, tmp_path: Path) -> None:

@@ -13,16 +13,9 @@ import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from pipeline.data.marker import sha256_file as file_sha256
+
 SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints"}
-
-
-def file_sha256(path: Path) -> str:
-    """Streamed, so a large export or PDF is never held in memory whole."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def files_under(folder: Path, suffixes: tuple[str, ...] = ()) -> list[Path]:

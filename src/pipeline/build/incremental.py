@@ -30,10 +30,11 @@ from pipeline.build.lock import build_lock
 from pipeline.build.staging import previous_book_kept, recover, staged_outputs
 from pipeline.errors import PipelineError
 from pipeline.paths import Paths
+from pipeline.stats.params import ALL_COHORTS
 
 STATE_FILE = "digests.json"
 EPOCH_SOURCES = ("data", "report", "src", "notebooks", "_quarto.yml")
-DEFAULTS = {"cohorts": "all"}
+DEFAULTS = {"cohorts": ALL_COHORTS}
 
 
 @dataclass(frozen=True)

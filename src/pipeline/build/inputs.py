@@ -42,15 +42,15 @@ DATA_STAGES: tuple[StageSpec, ...] = (
     StageSpec(
         "statistics",
         "02_statistics.ipynb",
-        ("stats", "report"),
+        ("stats", "report", "format"),
         ("codebook.yaml", "programme.yaml"),
     ),
-    StageSpec("figures", "03_figures.ipynb", ("figures",), ("programme.yaml",)),
+    StageSpec("figures", "03_figures.ipynb", ("figures", "format"), ("programme.yaml",)),
 )
 RENDER = "render"
 STAGE_ORDER = (*(s.name for s in DATA_STAGES), RENDER)
 RUNNER_CODE = ("__init__.py", "cli.py", "paths.py", "atomic.py", "errors.py", "build/runner.py")
-RENDER_CODE = ("build/manifest.py", "report/numbers.py", "report/record.py")
+RENDER_CODE = ("build/manifest.py", "format/numbers.py", "report/record.py")
 
 
 def _package(paths: Paths) -> Path:

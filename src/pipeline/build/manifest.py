@@ -18,8 +18,8 @@ from pipeline.atomic import write_text
 from pipeline.build.digest import file_sha256
 from pipeline.build.inputs import code_version
 from pipeline.data.layout import kull_list
+from pipeline.format.numbers import fmt_int, fmt_number, fmt_pct
 from pipeline.paths import PATHS, Paths
-from pipeline.report.numbers import fmt_int, fmt_number, fmt_pct
 
 PACKAGES = (
     "pandas",

@@ -12,6 +12,8 @@ from pipeline.errors import CodebookError
 from pipeline.paths import PATHS
 
 CATEGORIES = ("Forutsetninger", "Prosesser", "Resultater")
+GTEI = "gtei"
+"""The Global Team Effectiveness Index's key, beside the factor keys in every results table."""
 
 
 @dataclass(frozen=True)

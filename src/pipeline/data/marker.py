@@ -24,6 +24,8 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def sha256_file(path: Path) -> str:
+    """Streamed, so a large export or PDF is never held in memory whole (the build's
+    digests use it too, as ``pipeline.build.digest.file_sha256``)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 16), b""):

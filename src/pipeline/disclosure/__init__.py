@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,10 +20,14 @@ from pipeline.disclosure.checks import (
     organisation_score_findings,
     threshold_findings,
 )
-from pipeline.disclosure.rules import DisclosureError, Finding, raise_if
+from pipeline.disclosure.rules import PROGRAMME_MIN_GROUPS, DisclosureError, Finding, raise_if
 from pipeline.disclosure.scan import Unit, html_units, json_units, svg_units, text_units
 from pipeline.paths import Paths
-from pipeline.profiles.data import PROGRAMME_MIN_GROUPS, WAVES, Edition, Profile
+from pipeline.stats.group_change import WAVES
+from pipeline.stats.params import MIN_RESPONDENTS
+
+if TYPE_CHECKING:  # the profile's shape only: profiles sit above disclosure (docs/architecture.md)
+    from pipeline.profiles.data import Edition, Profile
 
 __all__ = [
     "DisclosureError",
@@ -74,7 +79,7 @@ def check_published(paths: Paths) -> str:
     ``min_respondents`` is the one the statistics stage used (``summary.json``).
     """
     summary = json.loads((paths.results / "summary.json").read_text(encoding="utf-8"))
-    minimum = int(summary.get("parameters", {}).get("min_respondents", 3))
+    minimum = int(summary.get("parameters", {}).get("min_respondents", MIN_RESPONDENTS))
     groups = pd.read_parquet(paths.processed / "groups.parquet")
     checked = check_book(paths.book, paths.results, groups, minimum)
     return f"disclosure control: {checked} cells in _book/ checked, nothing disclosive"

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 
 from pipeline.errors import PipelineError
 
+PROGRAMME_MIN_GROUPS = 5
+"""Programme comparisons are published in a profile only when at least this many groups
+contribute (DESIGN.md section 9)."""
 P_RATIO = 0.10
 NK_N = 2
 NK_K = 0.90

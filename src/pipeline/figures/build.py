@@ -25,11 +25,7 @@ from pipeline.figures.model import model_figure
 from pipeline.figures.save import figure_files, index_bytes, write_all
 from pipeline.figures.style import house_style
 from pipeline.figures.timeline import timeline_figure
-
-DEFAULT_POSITIVE_THRESHOLD = 0.1
-DEFAULT_CLEAR_Z = 1.96
-"""The clear-change cut-off when summary.json predates the parameter (StatsParams default)."""
-"""Tabell 1's threshold (DESIGN.md section 3), used when summary.json does not record one."""
+from pipeline.stats.params import CLEAR_CHANGE_Z, POSITIVE_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -48,7 +44,7 @@ class FigureFiles:
 def draw_all(results: Results, programme: Programme, codebook: Codebook) -> list[Built]:
     """Draws the figures in report order; call inside ``house_style()``."""
     summary = results.summary
-    threshold = summary.get("parameters", {}).get("positive_threshold", DEFAULT_POSITIVE_THRESHOLD)
+    threshold = summary.get("parameters", {}).get("positive_threshold", POSITIVE_THRESHOLD)
     built = [
         timeline_figure(programme),
         facts_figure(summary["facts"], str(summary["as_of"])),
@@ -58,7 +54,7 @@ def draw_all(results: Results, programme: Programme, codebook: Codebook) -> list
         gtei_change_figure(
             results.gtei_groups,
             float(summary["effect"]["reliability"]),
-            float(summary.get("parameters", {}).get("clear_change_z", DEFAULT_CLEAR_Z)),
+            float(summary.get("parameters", {}).get("clear_change_z", CLEAR_CHANGE_Z)),
         ),
         dev_area_figure(results.factors, summary["correlation"]),
         model_figure(codebook),

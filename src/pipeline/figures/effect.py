@@ -8,7 +8,6 @@ caption, because a printed figure is often read without the surrounding text.
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -18,7 +17,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from pipeline.data.codebook import CATEGORIES, Codebook
 from pipeline.figures.contract import Built
-from pipeline.figures.inputs import GTEI
+from pipeline.figures.inputs import GTEI, FigureInputError
 from pipeline.figures.layout import dodge, draw_heading, note, place_labels, row_groups
 from pipeline.figures.style import (
     BLUE,
@@ -34,7 +33,7 @@ from pipeline.figures.style import (
     new_figure,
     quote,
 )
-from pipeline.stats.effect import EFFECT_BANDS, RELIABLE_Z, se_difference
+from pipeline.stats.effect import EFFECT_BANDS, RELIABLE_Z
 
 BAND_NAMES = {"small": "liten", "medium": "middels", "large": "stor"}
 COHEN_BANDS = tuple(sorted((lower, BAND_NAMES[name]) for name, lower in EFFECT_BANDS))
@@ -252,22 +251,20 @@ def change_counts_alt(rows: pd.DataFrame, total: int) -> str:
     )
 
 
-def reliable_band(groups: pd.DataFrame, reliability: float) -> float:
+def reliable_band(groups: pd.DataFrame) -> float:
     """The smallest GTEI change the 2019 criterion calls reliable: 1.96 × SE of a difference.
 
-    The SE comes from the statistics stage's ``se_difference``, with sd1 the SD of the groups'
-    GTEI at start (DESIGN.md section 3), so the lines drawn follow the ``rc`` column.
+    The SE is the one the statistics stage divided by (``rc`` = change / SE in
+    ``gtei_groups.csv``), read back from its rows rather than computed again, so the lines
+    drawn follow the ``rc`` column whatever sd1 and r_xx it used.
     """
-    band = RELIABLE_Z * se_difference(float(groups["t1"].std(ddof=1)), reliability)
     judged = groups[groups["rc"].abs() > 0]
-    implied = (judged["change"] / judged["rc"]).abs() * RELIABLE_Z
-    if not np.allclose(implied, band, rtol=1e-3):
-        warnings.warn(
-            "gtei_groups.csv: rc does not match the SD of t1 and the reliability in "
-            "summary.json; the 2019 lines drawn may disagree with the rc column",
-            stacklevel=2,
+    if judged.empty:
+        raise FigureInputError(
+            "gtei_groups.csv: no group has an rc other than 0, so the reliable-change "
+            "limit cannot be read from it"
         )
-    return band
+    return RELIABLE_Z * float((judged["change"] / judged["rc"]).abs().median())
 
 
 CLEAR_STYLE = {
@@ -294,7 +291,7 @@ def gtei_change_figure(paired: pd.DataFrame, reliability: float, z: float) -> Bu
     """
     groups = paired.dropna(subset=["t1", "change", "se_change", "clear_change", "rc"])
     groups = groups.sort_values(["change", "group_id"], ignore_index=True)
-    band = reliable_band(groups, reliability)
+    band = reliable_band(groups)
     half = z * groups["se_change"].to_numpy(dtype=float)
     change = groups["change"].to_numpy(dtype=float)
     rows = np.arange(len(groups))

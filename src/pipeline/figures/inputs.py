@@ -7,38 +7,17 @@ file and the columns tells the reader which stage broke the contract.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from pipeline.data.codebook import GTEI
 from pipeline.errors import PipelineError
+from pipeline.stats.effect import GTEI_GROUP_COLUMNS, TABLE1_COLUMNS, TABLE2_COLUMNS
+from pipeline.stats.evaluation import ITEM_COLUMNS
 
-GTEI = "gtei"
-
-EFFECT_COLUMNS = (
-    "factor",
-    "label",
-    "category",
-    "n_groups",
-    "t1_mean",
-    "t1_sd",
-    "t2_mean",
-    "t2_sd",
-    "diff",
-    "ci_low",
-    "ci_high",
-    "t",
-    "df",
-    "p",
-    "d",
-    "n_dev_area",
-)
-CHANGE_COLUMNS = ("factor", "label", "n_positive", "n_not_positive")
-EVALUATION_COLUMNS = ("item", "section", "text", "n_answered", "pct_positive")
-GTEI_GROUP_COLUMNS = (
-    "group_id", "kull", "t1", "t2", "change", "se_change", "clear_change", "rc", "reliable",
-)  # fmt: skip
 SUMMARY_KEYS = ("facts", "effect", "correlation")
 
 
@@ -60,7 +39,7 @@ class Results:
     summary: dict
 
 
-def read_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+def read_table(path: Path, columns: Sequence[str]) -> pd.DataFrame:
     """Reads a results CSV and fails with the file's name if a column is missing."""
     if not path.is_file():
         raise FigureInputError(f"{path}: missing; run the statistics stage first")
@@ -84,7 +63,7 @@ def read_summary(path: Path) -> dict:
 
 def load_results(results_dir: Path) -> Results:
     """Loads every results file the figures draw on."""
-    effect = read_table(results_dir / "effect_factors.csv", EFFECT_COLUMNS)
+    effect = read_table(results_dir / "effect_factors.csv", TABLE2_COLUMNS)
     is_gtei = effect["factor"] == GTEI
     if is_gtei.sum() != 1:
         raise FigureInputError(
@@ -93,8 +72,8 @@ def load_results(results_dir: Path) -> Results:
     return Results(
         factors=effect[~is_gtei].reset_index(drop=True),
         gtei=effect[is_gtei].iloc[0],
-        change_counts=read_table(results_dir / "effect_change_counts.csv", CHANGE_COLUMNS),
-        evaluation=read_table(results_dir / "evaluation_items.csv", EVALUATION_COLUMNS),
+        change_counts=read_table(results_dir / "effect_change_counts.csv", TABLE1_COLUMNS),
+        evaluation=read_table(results_dir / "evaluation_items.csv", ITEM_COLUMNS),
         gtei_groups=read_table(results_dir / "gtei_groups.csv", GTEI_GROUP_COLUMNS),
         summary=read_summary(results_dir / "summary.json"),
     )

@@ -4,7 +4,7 @@ The report is read on screen and printed in black and white, so the palette step
 lightness (it survives greyscale and the common colour-vision deficiencies) and no figure
 lets colour alone carry meaning: marker shapes, positions or direct labels say it too.
 Sizes are fixed in centimetres for the A4 text width so that the fonts come out at the same
-size on paper in every figure. Numbers go through ``pipeline.report.numbers``, so a figure
+size on paper in every figure. Numbers go through ``pipeline.format.numbers``, so a figure
 and the sentence beside it print a value the same way.
 """
 
@@ -24,7 +24,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from pipeline.report.numbers import MINUS, MISSING, fmt_date, fmt_number, fmt_p, fmt_pct
+from pipeline.format.numbers import MINUS, MISSING, fmt_date, fmt_number, fmt_p, fmt_pct
 
 # Colours: dark blue, teal and orange step from dark to light; the greys are for context.
 BLUE = "#1b3a5c"

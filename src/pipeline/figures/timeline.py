@@ -25,7 +25,7 @@ from pipeline.figures.style import (
     format_number,
     new_figure,
 )
-from pipeline.report.house_style import fmt_words
+from pipeline.format.house_style import fmt_words
 
 # kind → (face colour, edge colour, marker)
 KIND_STYLE: dict[str, tuple[str, str, str]] = {

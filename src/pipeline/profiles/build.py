@@ -37,18 +37,21 @@ from pipeline.build.lock import build_lock
 from pipeline.errors import PipelineError, StageError
 from pipeline.paths import Paths
 from pipeline.profiles.data import Edition, check_group, edition_for
+from pipeline.stats.params import MIN_RESPONDENTS
 
 NOTEBOOK = "04_profile.ipynb"
 CODE = (
     "src/pipeline/profiles",
     "src/pipeline/disclosure",
     "src/pipeline/stats/group_change.py",
+    "src/pipeline/stats/params.py",
+    "src/pipeline/data/codebook.py",
     "src/pipeline/stats/inputs.py",
     "src/pipeline/figures/style.py",
     "src/pipeline/figures/effect.py",
     "src/pipeline/figures/layout.py",
     "src/pipeline/figures/save.py",
-    "src/pipeline/report/numbers.py",
+    "src/pipeline/format/numbers.py",
     "src/pipeline/render/pdf.py",
     "data/reference/codebook.yaml",
     f"notebooks/{NOTEBOOK}",
@@ -133,7 +136,7 @@ def _say(line: str) -> None:
 def build_profiles(
     paths: Paths,
     as_of: dt.date,
-    min_respondents: int = 3,
+    min_respondents: int = MIN_RESPONDENTS,
     group: str | None = None,
     workers: int = DEFAULT_WORKERS,
     say: Callable[[str], None] = _say,

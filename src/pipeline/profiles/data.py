@@ -27,16 +27,12 @@ import numpy as np
 import pandas as pd
 
 from pipeline.data.codebook import Codebook, load_codebook
+from pipeline.disclosure.rules import PROGRAMME_MIN_GROUPS
 from pipeline.errors import PipelineError
 from pipeline.paths import PATHS
-from pipeline.stats.group_change import GTEI, group_changes
+from pipeline.stats.group_change import GTEI, WAVES, group_changes
 from pipeline.stats.inputs import load_processed
 
-PROGRAMME_MIN_GROUPS = 5
-"""Programme comparisons are published in a profile only when at least this many groups
-contribute (DESIGN.md section 9)."""
-
-WAVES = (1, 2, 3)
 GTEI_LABEL = "Samlet indeks (GTEI)"
 
 

@@ -18,12 +18,12 @@ import typst
 
 from pipeline.atomic import write_bytes
 from pipeline.errors import RenderError
+from pipeline.format.numbers import MISSING, fmt_number
 from pipeline.profiles import text
 from pipeline.profiles.data import WAVES, Profile
 from pipeline.profiles.figure import DEV_MARK
 from pipeline.render.analysis import SYNTHETIC_LABEL
 from pipeline.render.pdf import DEFAULT_FONT, PDF_STANDARDS
-from pipeline.report.numbers import MISSING, fmt_number
 
 CONFIDENTIAL = "Fortrolig – bare for ledergruppen"
 PUBLISHER = "Program for toppledergrupper i staten"

@@ -1,7 +1,7 @@
 """The profile's Norwegian (bokmål) words: summary, strengths and gaps, discussion questions.
 
 Every number in the text comes from the Profile and is formatted by
-``pipeline.report.numbers``, so the profile and the report write a value the same way;
+``pipeline.format.numbers``, so the profile and the report write a value the same way;
 whole numbers below ten are written as words (Språkrådet), as in the report.
 """
 
@@ -10,13 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipeline.format.numbers import MINUS, fmt_date, fmt_number
 from pipeline.profiles.data import GTEI, Profile
-from pipeline.report.numbers import MINUS, fmt_date, fmt_number
+from pipeline.stats.params import CLEAR_CHANGE_Z
 
 WAVE_NAMES = {1: "oppstart", 2: "avslutning", 3: "ett år etter"}
 COLUMN_NAMES = {1: "Start", 2: "Slutt", 3: "Ett år etter"}
 NUMBER_WORDS = ("null", "én", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni")
-Z = 1.96
+Z = CLEAR_CHANGE_Z
 
 
 def count_word(n: int) -> str:

@@ -68,8 +68,9 @@ class PandocMemo:
         digest = hashlib.sha256()
         for arg in args:
             digest.update(arg.encode("utf-8") + b"\0")
-            if arg.endswith(".lua") and Path(arg).is_file():  # an edited filter is a change
-                digest.update(Path(arg).read_bytes())
+            if arg.endswith(".lua") and Path(arg).is_file():  # an edited filter is a change,
+                for lua in sorted(Path(arg).parent.glob("*.lua")):  # or a module it loads
+                    digest.update(lua.read_bytes())
         digest.update(stdin.encode("utf-8"))
         key = digest.hexdigest()
         with self._lock:

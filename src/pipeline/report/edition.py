@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import pandas as pd
 import yaml
 
-from pipeline.report.numbers import fmt_date
+from pipeline.format.numbers import fmt_date
 from pipeline.report.publication import Edition
 
 DRAFT_LABEL = "Utkast"

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import PipelineError
+from pipeline.format.numbers import fmt_date
 from pipeline.paths import PATHS
-from pipeline.report.numbers import fmt_date
 
 RECORD = PATHS.report / "publisering.yml"
 

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from pipeline.data.layout import kull_list
-from pipeline.report.numbers import fmt_date
+from pipeline.format.numbers import fmt_date
 
 SHORT_COMMIT = 7
 RECORD_FILE = "_teknisk_kort.md"

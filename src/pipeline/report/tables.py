@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from pipeline.data.codebook import Codebook
-from pipeline.report.numbers import MISSING, fmt_date, fmt_int, fmt_number, fmt_pct, fmt_plain
+from pipeline.format.numbers import MISSING, fmt_date, fmt_int, fmt_number, fmt_pct, fmt_plain
 from pipeline.stats.effect import GTEI
 
 STARS = ((0.001, "***"), (0.01, "**"), (0.05, "*"))

@@ -1,7 +1,7 @@
 """Builds ``report/_generated/_variables.yml``: every number the prose states, formatted.
 
 Keys are the contract of docs/architecture.md ("Variables"); every value is a string in
-Norwegian format (``pipeline.report.numbers``), so a chapter never formats or computes.
+Norwegian format (``pipeline.format.numbers``), so a chapter never formats or computes.
 Means, SDs, differences, d and r get two decimals (as Tabell 2), shares whole percents.
 """
 
@@ -14,8 +14,8 @@ import pandas as pd
 import yaml
 
 from pipeline.data.layout import kull_list
-from pipeline.report.house_style import running_text, with_word_forms
-from pipeline.report.numbers import (
+from pipeline.format.house_style import running_text, with_word_forms
+from pipeline.format.numbers import (
     MONTHS,
     fmt_date,
     fmt_int,

@@ -22,12 +22,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from pipeline.data.codebook import Codebook
+from pipeline.data.codebook import GTEI, Codebook
 from pipeline.errors import AnalysisError
 from pipeline.stats.group_change import classify_change
 from pipeline.stats.multiplicity import holm
 
-GTEI = "gtei"
 GTEI_LABEL = "Global Team Effectiveness Index"
 
 EPS = 1e-9

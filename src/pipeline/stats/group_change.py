@@ -28,7 +28,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-GTEI = "gtei"
+from pipeline.data.codebook import GTEI
+from pipeline.stats.params import CLEAR_CHANGE_Z, MIN_RESPONDENTS
+
 WAVES = (1, 2, 3)
 GROUP_CHANGE_COLUMNS = [
     "group_id", "factor", "n1", "mean1", "sd1", "n2", "mean2", "sd2", "n3", "mean3",
@@ -69,8 +71,8 @@ def group_changes(
     group_ids: Sequence[str],
     factor_keys: Sequence[str],
     *,
-    min_respondents: int = 3,
-    z: float = 1.96,
+    min_respondents: int = MIN_RESPONDENTS,
+    z: float = CLEAR_CHANGE_Z,
 ) -> pd.DataFrame:
     """One row per (group_id, factor) for every factor key plus ``gtei``.
 

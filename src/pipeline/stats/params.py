@@ -13,6 +13,13 @@ from dataclasses import dataclass, field
 from pipeline.errors import AnalysisError
 
 ALL_COHORTS = "all"
+MIN_RESPONDENTS = 3
+POSITIVE_THRESHOLD = 0.1
+RELIABILITY = 0.90
+CONFIDENCE = 0.95
+CLEAR_CHANGE_Z = 1.96
+"""The defaults of DESIGN.md section 3, defined here once: StatsParams, make_params, the CLI,
+the figures, the profiles and (through a test) the notebooks' parameter cells read them."""
 
 
 @dataclass(frozen=True)
@@ -33,11 +40,11 @@ class StatsParams:
     as_of: dt.date = field(default_factory=dt.date.today)
     as_of_future: bool = False
     cohorts: tuple[int, ...] | None = None
-    min_respondents: int = 3
-    positive_threshold: float = 0.1
-    reliability: float = 0.90
-    confidence: float = 0.95
-    clear_change_z: float = 1.96
+    min_respondents: int = MIN_RESPONDENTS
+    positive_threshold: float = POSITIVE_THRESHOLD
+    reliability: float = RELIABILITY
+    confidence: float = CONFIDENCE
+    clear_change_z: float = CLEAR_CHANGE_Z
 
     def __post_init__(self) -> None:
         if self.min_respondents < 1:
@@ -161,11 +168,11 @@ def make_params(
     as_of: object = "",
     cohorts: object = ALL_COHORTS,
     allow_future: object = False,
-    min_respondents: int = 3,
-    positive_threshold: float = 0.1,
-    reliability: float = 0.90,
-    confidence: float = 0.95,
-    clear_change_z: float = 1.96,
+    min_respondents: int = MIN_RESPONDENTS,
+    positive_threshold: float = POSITIVE_THRESHOLD,
+    reliability: float = RELIABILITY,
+    confidence: float = CONFIDENCE,
+    clear_change_z: float = CLEAR_CHANGE_Z,
 ) -> StatsParams:
     """Builds StatsParams from the notebook's ``parameters`` cell values."""
     checked = check_as_of(as_of, allow_future)

@@ -1,4 +1,4 @@
-"""The statistics stage end to end: processed tables in, results and report fragments out.
+"""The statistics stage's analyses: processed tables in, ``data/processed/results/`` out.
 
 ``compute_results`` does every calculation before anything is written, so a failing
 edition (e.g. too few paired groups) leaves the last good outputs in place; the files
@@ -19,13 +19,6 @@ import pandas as pd
 
 from pipeline.atomic import write_text
 from pipeline.data.codebook import Codebook, load_codebook
-from pipeline.data.programme import load_programme
-from pipeline.report import tables
-from pipeline.report.edition import edition_metadata, edition_yaml
-from pipeline.report.effect_model import effect_model_markdown
-from pipeline.report.publication import edition, edition_variables
-from pipeline.report.quotes import load_free_text, load_quotes, quote_fragments
-from pipeline.report.variables import build_variables, last_end_text, variables_yaml
 from pipeline.stats import devareas, effect, evaluation, facts, followup, selection
 from pipeline.stats.group_change import group_changes, respondent_scores
 from pipeline.stats.inputs import Processed, load_processed
@@ -195,90 +188,20 @@ def result_files(results: Results) -> dict[str, str]:
     }
 
 
-def generated_files(
-    results: Results, validation: dict, codebook: Codebook, programme: dict | None
-) -> dict[str, str]:
-    """Relative path → text for ``report/_generated/``."""
-    summary = results.summary
-    paired = summary["effect"]["paired_groups"]
-    variables = build_variables(
-        summary,
-        results.effect_factors,
-        results.change_counts,
-        results.evaluation_items,
-        programme,
-        model=results.effect_model,
-    )
-    variables["definisjon"] = {f.key: f.definition for f in codebook.factors}
-    p = results.params
-    variables["edition"] |= edition_variables(edition(p.as_of))
-    variables["edition"]["last_end"] = last_end_text(results.participants)
-    return {
-        "_variables.yml": variables_yaml(variables),
-        "_effect_model.md": effect_model_markdown(codebook),
-        "tables/_tabell1.md": tables.tabell1(results.change_counts, p.positive_threshold, paired),
-        "tables/_tabell2.md": tables.tabell2(results.effect_factors, p.confidence, paired),
-        "tables/_modell.md": tables.modelltabell(
-            results.effect_model, results.effect_factors, p.confidence
-        ),
-        "tables/_evaluering.md": tables.evaluering(
-            results.evaluation_items, codebook, summary["evaluation"]
-        ),
-        "tables/_deltakere.md": tables.deltakere(results.participants, p.as_of),
-        "tables/_inndata.md": tables.inndata(validation),
-    }
-
-
-def edition_files(
-    processed_dir: Path,
-    data: Processed,
-    params: StatsParams,
-    codebook: Codebook,
-    synthetic: bool,
-    quotes_file: Path | None,
-) -> dict[str, str]:
-    """The edition's metadata file and its quotes (none when ``quotes_file`` is absent)."""
-    metadata = edition_metadata(data.groups, edition(params.as_of), synthetic)
-    files = {"_edition.yml": edition_yaml(metadata)}
-    if quotes_file is not None and quotes_file.is_file():
-        files |= quote_fragments(
-            load_quotes(quotes_file),
-            data.evaluation,
-            load_free_text(processed_dir),
-            codebook.item_keys,
-            selection.ended_groups(data.groups, params)["group_id"],
-            params.min_respondents,
-            synthetic,
-        )
-    return files
-
-
 def run_statistics(
     processed_dir: Path,
     results_dir: Path,
-    generated_dir: Path,
     params: StatsParams,
     codebook: Codebook | None = None,
-    programme: dict | None = None,
-    quotes_file: Path | None = None,
 ) -> Results:
-    """Loads the processed data, computes one edition and writes every output file.
+    """Loads the processed data, computes one edition and writes ``results_dir``.
 
-    ``programme`` defaults to the ``design`` of ``data/reference/programme.yaml``;
-    ``quotes_file`` (the notebook passes ``report/sitater.yml``) names the quotes to resolve,
-    none when it is None or absent. Returns the
-    results for display; raises AnalysisError (writing nothing) when the edition cannot
-    support the statistics.
+    Returns the results for display and for the report's fragments
+    (``pipeline.report.fragments``); raises AnalysisError (writing nothing) when the
+    edition cannot support the statistics.
     """
     codebook = codebook or load_codebook()
-    programme = programme if programme is not None else load_programme().design
-    data = load_processed(Path(processed_dir))
-    results = compute_results(data, params, codebook)
-    texts = {Path(results_dir) / name: text for name, text in result_files(results).items()}
-    generated = generated_files(results, data.validation, codebook, programme)
-    synthetic = bool(results.summary.get("synthetic"))
-    generated |= edition_files(Path(processed_dir), data, params, codebook, synthetic, quotes_file)
-    texts |= {Path(generated_dir) / name: text for name, text in generated.items()}
-    for path, text in sorted(texts.items()):
-        write_text(path, text)
+    results = compute_results(load_processed(Path(processed_dir)), params, codebook)
+    for name, text in sorted(result_files(results).items()):
+        write_text(Path(results_dir) / name, text)
     return results

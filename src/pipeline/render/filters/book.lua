@@ -20,7 +20,8 @@ take no number), appendices A, B, ...; sections "1.2"; figures and tables per ch
 show the very same strings.
 ]]
 
-local NBSP = "\u{a0}"
+local xref = dofile(pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE), "xref.lua" }))
+local NBSP = xref.NBSP
 local CALLOUT_TYPES = { note = true, tip = true, warning = true, important = true, caution = true }
 local CALLOUT_ATTRIBUTES = { title = true }
 local IMAGE_ATTRIBUTES = { ["fig-alt"] = true, width = true, height = true }
@@ -49,10 +50,6 @@ local function text_inlines(text)
   end
   if text:match("%s$") then out:insert(pandoc.Space()) end
   return out
-end
-
-local function capitalise(text)
-  return pandoc.text.upper(pandoc.text.sub(text, 1, 1)) .. pandoc.text.sub(text, 2)
 end
 
 local function id_kind(id)
@@ -379,8 +376,7 @@ end
 
 local function crossref_inlines(citation)
   local id = citation.id
-  local capital = id:match("^%u") ~= nil
-  local key = capital and (id:sub(1, 1):lower() .. id:sub(2)) or id
+  local key, capital = xref.target_key(id)
   if id_kind(key) == nil then
     problem("@" .. id, "citation @" .. id .. " is not supported (cross-reference ids start with fig-, tbl- or sec-)")
     return nil
@@ -397,28 +393,11 @@ local function crossref_inlines(citation)
   if #citation.suffix > 0 then
     problem("@" .. id, "text after the cross-reference @" .. id .. " is not supported")
   end
-  local text
-  if citation.mode == "SuppressAuthor" then
-    text = { pandoc.Str(target.number) }
-  elseif #citation.prefix > 0 then
-    text = citation.prefix:clone()
-    text:insert(pandoc.Str(NBSP .. target.number))
-  else
-    local ref = capital and capitalise(target.ref) or target.ref
-    text = { pandoc.Str(ref .. NBSP .. target.number) }
-  end
-  return pandoc.Link(text, "#" .. key, "", { class = "quarto-xref" })
+  return pandoc.Link(xref.text(target, citation, capital), "#" .. key, "", { class = "quarto-xref" })
 end
 
 local function Cite(cite)
-  local out = pandoc.List {}
-  for i, citation in ipairs(cite.citations) do
-    local link = crossref_inlines(citation)
-    if link == nil then return cite end
-    if i > 1 then out:extend({ pandoc.Str(","), pandoc.Space() }) end
-    out:insert(link)
-  end
-  return out
+  return xref.links(cite, crossref_inlines) or cite
 end
 
 local function title_inlines(text)

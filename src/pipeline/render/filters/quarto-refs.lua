@@ -12,11 +12,7 @@ Quarto. Why: Quarto 1.10 writes a chapter reference in index.qmd as the chapter'
 period after chapter numbers ("kapittel 3."); one table of numbers avoids all three.
 ]]
 
-local NBSP = "\u{a0}"
-
-local function capitalise(text)
-  return pandoc.text.upper(pandoc.text.sub(text, 1, 1)) .. pandoc.text.sub(text, 2)
-end
+local xref = dofile(pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE), "xref.lua" }))
 
 local function read_refs(meta)
   local path = meta["book-refs"] and pandoc.utils.stringify(meta["book-refs"])
@@ -40,21 +36,10 @@ local function link_target(target, id)
 end
 
 local function resolve(refs, citation)
-  local id = citation.id
-  local capital = id:match("^%u") ~= nil
-  local key = capital and (id:sub(1, 1):lower() .. id:sub(2)) or id
+  local key, capital = xref.target_key(citation.id)
   local target = refs[key]
   if target == nil or not target.numbered or #citation.suffix > 0 then return nil end
-  local text
-  if citation.mode == "SuppressAuthor" then
-    text = { pandoc.Str(target.number) }
-  elseif #citation.prefix > 0 then
-    text = citation.prefix:clone()
-    text:insert(pandoc.Str(NBSP .. target.number))
-  else
-    local ref = capital and capitalise(target.ref) or target.ref
-    text = { pandoc.Str(ref .. NBSP .. target.number) }
-  end
+  local text = xref.text(target, citation, capital)
   return pandoc.Link(text, link_target(target, key), "", { class = "quarto-xref" })
 end
 
@@ -63,14 +48,7 @@ function Pandoc(doc)
   if refs == nil then return nil end
   return doc:walk({
     Cite = function(cite)
-      local out = pandoc.List {}
-      for i, citation in ipairs(cite.citations) do
-        local link = resolve(refs, citation)
-        if link == nil then return nil end
-        if i > 1 then out:extend({ pandoc.Str(","), pandoc.Space() }) end
-        out:insert(link)
-      end
-      return out
+      return xref.links(cite, function(citation) return resolve(refs, citation) end)
     end,
   })
 end

@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from pipeline.report.numbers import (
+from pipeline.format.numbers import (
     MINUS,
     NBSP,
     fmt_date,

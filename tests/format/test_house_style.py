@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.report.house_style import fmt_words, running_text, with_word_forms, word_forms
+from pipeline.format.house_style import fmt_words, running_text, with_word_forms, word_forms
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,1 @@
+"""Norwegian number formatting, shared by figures, report, profiles and build."""
