@@ -55,6 +55,8 @@ CODE = (
 )
 """What a profile is made by: a change here rebuilds every profile."""
 DEFAULT_WORKERS = 2
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
+"""A batch kernel keeps no input history: an SQLite write per cell, for nobody to read."""
 
 
 @dataclass(frozen=True)
@@ -241,7 +243,7 @@ def _worker(
     km.ip = str(socket)  # each kernel its own Unix sockets, never another worker's
     left = list(jobs)
     try:
-        run_sync(km.start_kernel)(cwd=str(paths.root))
+        run_sync(km.start_kernel)(cwd=str(paths.root), extra_arguments=KERNEL_ARGUMENTS)
         while left:
             job = left[0]
             started = time.perf_counter()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -79,9 +79,12 @@ class Profile:
     strengths: tuple[str, ...]
     gaps: tuple[str, ...]
 
-    @property
+    @cached_property
     def has_wave(self) -> dict[int, bool]:
-        """Whether a wave has a publishable GTEI (enough answers) for this group."""
+        """Whether a wave has a publishable GTEI (enough answers) for this group.
+
+        Cached: the text and the figure ask a few dozen times per profile.
+        """
         gtei = self.factors.set_index("factor").loc[GTEI]
         return {w: bool(np.isfinite(gtei[f"mean{w}"])) for w in WAVES}
 
