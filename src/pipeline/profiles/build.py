@@ -37,6 +37,7 @@ from pipeline.build.lock import build_lock
 from pipeline.errors import PipelineError, StageError
 from pipeline.paths import Paths
 from pipeline.profiles.data import Edition, check_group, edition_for
+from pipeline.stats.params import ALL_COHORTS
 
 NOTEBOOK = "04_profile.ipynb"
 CODE = (
@@ -65,6 +66,11 @@ class Job:
     kull: int
     pdf: Path
     notebook: Path
+
+
+def cohorts_label(cohorts: tuple[int, ...] | None) -> str:
+    """``all`` or ``0,1,2``: the notebook parameter and the digests' spelling of a selection."""
+    return ALL_COHORTS if cohorts is None else ",".join(str(k) for k in cohorts)
 
 
 def profiles_dir(paths: Paths) -> Path:
@@ -139,17 +145,22 @@ def build_profiles(
     group: str | None = None,
     workers: int = DEFAULT_WORKERS,
     say: Callable[[str], None] = _say,
+    cohorts: object = ALL_COHORTS,
 ) -> list[str]:
-    """Builds the stale profiles of the edition (or ``group`` alone, always); returns their ids."""
+    """Builds the stale profiles of the edition (or ``group`` alone, always); returns their ids.
+
+    ``cohorts`` (``COHORTS``) limits the edition to some kull, as it does the report.
+    """
     from pipeline.build.incremental import prepare_environment
 
     prepare_environment(paths)
     if not (paths.processed / "validation.json").is_file():
         raise PipelineError(f"{paths.processed} holds no processed data: run make report first")
     with build_lock(paths.root / "build", say=say):
-        edition = edition_for(paths.processed, as_of, min_respondents)
+        edition = edition_for(paths.processed, as_of, min_respondents, cohorts)
         params = {
             "as_of": as_of.isoformat(),
+            "cohorts": cohorts_label(edition.cohorts),
             "min_respondents": int(min_respondents),
             "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
         }
@@ -161,7 +172,7 @@ def build_profiles(
             todo = [job_for(paths, edition, group)]
         else:
             jobs = [job_for(paths, edition, g) for g in edition.group_ids]
-            _remove_others(paths, {j.pdf for j in jobs})
+            _remove_others(paths, jobs)
             state = {g: d for g, d in state.items() if g in digests}
             todo = [
                 j
@@ -169,7 +180,8 @@ def build_profiles(
                 if state.get(j.group_id) != digests[j.group_id] or not j.pdf.is_file()
             ]
             say(
-                f"[profiles] {len(jobs)} groups with wave-1 answers per {as_of.isoformat()}: "
+                f"[profiles] {len(jobs)} groups with wave-1 answers per {as_of.isoformat()}"
+                f"{'' if edition.cohorts is None else ' in kull ' + params['cohorts']}: "
                 f"{len(todo)} to build, {len(jobs) - len(todo)} up to date"
             )
         done, failures = run_jobs(paths, todo, params, workers, say)
@@ -181,11 +193,20 @@ def build_profiles(
         return done
 
 
-def _remove_others(paths: Paths, keep: set[Path]) -> None:
-    """Profiles of groups outside this edition go: ``_profiles/`` is one edition."""
-    for pdf in profiles_dir(paths).glob("kull-*/*.pdf"):
-        if pdf not in keep:
-            pdf.unlink()
+def _remove_others(paths: Paths, jobs: Sequence[Job]) -> None:
+    """Profiles and executed notebooks of groups outside this edition go (another ``as_of``
+    or ``COHORTS``): ``_profiles/`` is one edition, and so is its audit trail."""
+    keep = {j.pdf for j in jobs} | {j.notebook for j in jobs}
+    for folder, pattern in (
+        (profiles_dir(paths), "*.pdf"),
+        (state_dir(paths) / "notebooks", "*.ipynb"),
+    ):
+        for path in folder.glob(f"kull-*/{pattern}"):
+            if path not in keep:
+                path.unlink()
+        for kull in folder.glob("kull-*"):
+            if kull.is_dir() and not any(kull.iterdir()):
+                kull.rmdir()
 
 
 def run_jobs(
@@ -279,6 +300,7 @@ def notebook_parameters(paths: Paths, job: Job, params: Mapping[str, object]) ->
     return {
         "group_id": job.group_id,
         "as_of": params["as_of"],
+        "cohorts": params["cohorts"],
         "min_respondents": params["min_respondents"],
         "processed_dir": str(paths.processed),
         "profiles_dir": str(profiles_dir(paths)),

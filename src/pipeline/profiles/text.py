@@ -47,7 +47,7 @@ def quoted(label: str) -> str:
 
 
 def _row(profile: Profile, factor: str) -> pd.Series:
-    return profile.factors.set_index("factor").loc[factor]
+    return profile.rows[factor]
 
 
 def _label(profile: Profile, factor: str) -> str:
