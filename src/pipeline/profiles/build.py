@@ -4,8 +4,9 @@ The notebook stays the one definition of a profile and every group gets its own 
 copy (``build/profiles/notebooks/kull-NN/<group_id>.ipynb``), but a papermill run per group
 with its own kernel would pay a kernel start and the imports of pandas, matplotlib and
 typst every time (about four seconds). So each worker starts one kernel and papermill runs
-the notebook for its share of the groups in it; the edition's data are read once per kernel
-(``profiles.data.edition_for``). Two workers share the groups; one Typst compile per profile.
+the notebook in it for group after group, taken from one queue; the edition's data are read
+once per kernel (``profiles.data.edition_for``), and one Typst compiler per kernel compiles
+each profile (``profiles.document.compiler``). Two workers share the groups.
 
 Only groups whose inputs changed are rebuilt: ``group_digests`` hashes each group's own
 rows, the programme aggregates its profile compares with, the code and the parameters;
@@ -23,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -216,15 +218,24 @@ def run_jobs(
     workers: int,
     say: Callable[[str], None],
 ) -> tuple[list[str], list[str]]:
-    """Runs the jobs over ``workers`` kernels; returns the ids built and the failures."""
+    """Runs the jobs over ``workers`` kernels; returns the ids built and the failures.
+
+    The kernels take the next group from one queue as they finish, so neither sits idle
+    while the other still has a share of slow groups to do.
+    """
     if not jobs:
         return [], []
-    shares = [list(jobs[i::workers]) for i in range(max(1, min(workers, len(jobs))))]
+    kernels = max(1, min(workers, len(jobs)))
+    queue = deque(jobs)
     done: list[str] = []
     failures: list[str] = []
     counter = {"n": 0}
     lock = threading.Lock()
     started = time.perf_counter()
+
+    def take() -> Job | None:
+        with lock:
+            return queue.popleft() if queue else None
 
     def report(job: Job, seconds: float, error: str | None) -> None:
         with lock:
@@ -238,22 +249,28 @@ def run_jobs(
 
     with (
         tempfile.TemporaryDirectory(prefix="profile-kernels-") as sockets,
-        ThreadPoolExecutor(len(shares)) as pool,
+        ThreadPoolExecutor(kernels) as pool,
     ):
-        for n, share in enumerate(shares):
-            pool.submit(_worker, paths, share, params, Path(sockets) / f"w{n}", report)
+        for n in range(kernels):
+            pool.submit(_worker, paths, take, params, Path(sockets) / f"w{n}", report)
+    for job in queue:  # every kernel died before these were taken
+        report(job, 0.0, f"{job.group_id}: no kernel left to run it (see the failures above)")
     say(f"[profiles] {len(done)} built in {time.perf_counter() - started:.1f} s")
     return sorted(done), failures
 
 
 def _worker(
     paths: Paths,
-    jobs: Sequence[Job],
+    take: Callable[[], Job | None],
     params: Mapping[str, object],
     socket: Path,
     report: Callable[[Job, float, str | None], None],
 ) -> None:
-    """One kernel, many groups: papermill runs the notebook for each job in the same kernel."""
+    """One kernel, many groups: papermill runs the notebook for each job in the same kernel.
+
+    A kernel that dies fails the group it was running and stops; the other kernels take
+    the rest.
+    """
     import papermill as pm
     from jupyter_core.utils import run_sync
     from papermill.exceptions import PapermillExecutionError
@@ -262,11 +279,10 @@ def _worker(
 
     km = LocalKernelManager(kernel_name="python3")
     km.ip = str(socket)  # each kernel its own Unix sockets, never another worker's
-    left = list(jobs)
+    job = None
     try:
         run_sync(km.start_kernel)(cwd=str(paths.root), extra_arguments=KERNEL_ARGUMENTS)
-        while left:
-            job = left[0]
+        while (job := take()) is not None:
             started = time.perf_counter()
             job.notebook.parent.mkdir(parents=True, exist_ok=True)
             error = None
@@ -285,10 +301,9 @@ def _worker(
                     f"{job.group_id}: cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
                     f"(executed copy: {job.notebook})"
                 )
-            left.pop(0)
             report(job, time.perf_counter() - started, error)
-    except Exception as exc:  # a kernel that dies fails the groups it had left, loudly
-        for job in left:
+    except Exception as exc:  # a kernel that dies fails its group loudly
+        if job is not None:
             report(job, 0.0, f"{job.group_id}: {type(exc).__name__}: {exc}")
     finally:
         if km.has_kernel:

@@ -24,6 +24,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -86,9 +87,10 @@ class Profile:
     gaps: tuple[str, ...]
 
     @cached_property
-    def rows(self) -> dict[str, pd.Series]:
-        """``factors`` as one row per factor key, built once: the text looks rows up often."""
-        return {str(key): row for key, row in self.factors.set_index("factor").iterrows()}
+    def rows(self) -> dict[str, dict[str, Any]]:
+        """``factors`` as one record per factor key, built once: the text looks rows up often."""
+        records = self.factors.to_dict("records")
+        return {str(r["factor"]): r for r in records}
 
     @cached_property
     def has_wave(self) -> dict[int, bool]:
