@@ -64,13 +64,13 @@ report: $(SETUP) ## build data → statistics → figures → _book/ (HTML + PDF
 		--renderer $(RENDERER) $(if $(BASELINE),--baseline $(BASELINE))
 
 profiles: $(SETUP) ## every group's confidential profile → _profiles/kull-NN/<group_id>.pdf (changed groups only)
-	@$(PY) -m pipeline profiles -p as_of $(AS_OF) $(PARAMS)
+	@$(PY) -m pipeline profiles -p as_of $(AS_OF) -p cohorts $(COHORTS) $(PARAMS)
 
 profile: $(SETUP) ## one group's profile: make profile GROUP=ID (ids: make profiles-list)
-	@$(PY) -m pipeline profiles -p as_of $(AS_OF) $(PARAMS) --group "$(GROUP)"
+	@$(PY) -m pipeline profiles -p as_of $(AS_OF) -p cohorts $(COHORTS) $(PARAMS) --group "$(GROUP)"
 
 profiles-list: $(SETUP) ## list the group ids that get a profile in this edition
-	@$(PY) -m pipeline profiles -p as_of $(AS_OF) $(PARAMS) --list
+	@$(PY) -m pipeline profiles -p as_of $(AS_OF) -p cohorts $(COHORTS) $(PARAMS) --list
 
 validate: $(SETUP) ## check data/raw against the contract and list every problem
 	@$(PY) -m pipeline validate data/raw

@@ -51,11 +51,15 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def timed(action: Callable[[], object]) -> tuple[float, float]:
-    """Wall and CPU seconds of ``action()``."""
-    cpu, started = _cpu(), time.perf_counter()
+def timed(action: Callable[[], object]) -> tuple[float, float, float]:
+    """Wall and CPU seconds of ``action()``, and the 1-minute load average as it started.
+
+    The machine is shared: CPU seconds vary less than wall time, and the load says how
+    much the wall time was stretched.
+    """
+    load, cpu, started = os.getloadavg()[0], _cpu(), time.perf_counter()
     action()
-    return time.perf_counter() - started, _cpu() - cpu
+    return time.perf_counter() - started, _cpu() - cpu, load
 
 
 def make(root: Path, *args: str) -> str:
@@ -110,12 +114,12 @@ def naive_loop(root: Path, group_ids: list[str], as_of: str, out: Path) -> None:
         raise SystemExit(f"the naive loop failed:\n{done.stderr[-3000:]}")
 
 
-def med(runs: list[tuple[float, float]]) -> str:
-    """Median wall and CPU seconds, and every run's wall time."""
+def med(runs: list[tuple[float, float, float]]) -> str:
+    """Median wall and CPU seconds, and every run's wall, CPU and load average."""
     wall = statistics.median(r[0] for r in runs)
     cpu = statistics.median(r[1] for r in runs)
-    each = ", ".join(f"{r[0]:.1f}" for r in runs)
-    return f"{wall:7.1f} s wall {cpu:7.1f} s CPU   (runs: {each})"
+    each = ", ".join(f"{r[0]:.1f}/{r[1]:.1f}/{r[2]:.1f}" for r in runs)
+    return f"{wall:7.1f} s wall {cpu:7.1f} s CPU   (wall/CPU/load per run: {each})"
 
 
 def main() -> int:
@@ -153,7 +157,7 @@ def main() -> int:
         same = not naive or hashes(Path(tmp) / "naive-0" / "pdf") == hashes(root / "_profiles")
         if not naive:
             print("  naive loop: not run (--naive-repeat 0)")
-            naive = [(float("nan"), float("nan"))]
+            naive = [(float("nan"), float("nan"), float("nan"))]
 
     print(f"  naive loop, clean (= one changed):   {med(naive)}   [{args.naive_repeat} run(s)]")
     print(f"  clean builds byte-identical to each other: {all(b == built[0] for b in built)}")

@@ -206,9 +206,10 @@ def _profiles(args: argparse.Namespace) -> int:
     params = dict(args.param)
     as_of = parse_as_of(params.pop("as_of", ""))
     min_respondents = int(params.pop("min_respondents", MIN_RESPONDENTS))
+    cohorts = params.pop("cohorts", "all")
     paths = Paths(find_root(Path(args.project)) if args.project else PATHS.root)
     if args.list:
-        edition = edition_for(paths.processed, as_of, min_respondents)
+        edition = edition_for(paths.processed, as_of, min_respondents, cohorts)
         for group_id in edition.group_ids:
             row = edition.groups.loc[edition.groups["group_id"] == group_id].iloc[0]
             print(f"{group_id}\tkull {int(row['kull']):>2}\t{row['organisation']}")
@@ -217,7 +218,9 @@ def _profiles(args: argparse.Namespace) -> int:
         raise PipelineError(
             "GROUP is empty: make profile GROUP=ID (list the ids: make profiles-list)"
         )
-    build_profiles(paths, as_of, min_respondents, group=args.group, workers=args.workers)
+    build_profiles(
+        paths, as_of, min_respondents, group=args.group, workers=args.workers, cohorts=cohorts
+    )
     return 0
 
 
@@ -336,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Runs notebooks/04_profile.ipynb for each group with wave-1 answers by "
         "as_of whose inputs changed (or for --group alone), into _profiles/.",
     )
-    _add_params(p, "-p as_of 2019-06-30, -p min_respondents 4 (others are ignored)")
+    _add_params(p, "-p as_of 2019-06-30, -p cohorts 0-7, -p min_respondents 4 (others are ignored)")
     p.add_argument("--group", help="build this group_id only (always rebuilt)")
     p.add_argument("--list", action="store_true", help="list the groups that get a profile")
     p.add_argument("--workers", type=int, default=2, help="kernels in parallel (default 2)")

@@ -18,10 +18,13 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from pipeline.data.clean import FREE_TEXT_FILE, clean
+from pipeline.format.numbers import fmt_number
 from tests.conftest import AS_OF, Build
 
 SUPPRESSED = "k07-g3"  # four answers at the start, two at the end
 WAVE_1_ONLY = "k12-g1"  # kull 12 was still running on 2019-06-30
+FREE_TEXT = "Fritekstprøve QXZJ: dette svaret skal aldri stå i en profil."
 
 
 @pytest.fixture(scope="module")
@@ -131,3 +134,71 @@ def test_profiles_never_reach_the_book_or_the_published_site(profiled: Build) ->
     text = yaml.safe_dump(workflow)
     assert "_profiles" not in text and "build/profiles" not in text
     assert "make profiles" not in text
+
+
+def test_free_text_never_reaches_a_profile(profiled: Build, tmp_path: Path) -> None:
+    """The group's own evaluation comment goes from data/raw into the processed data the
+    profile reads (free_text.parquet), and from there into neither its PDF nor its
+    executed notebook. The processed folder is put back afterwards."""
+    group, root = "k02-g2", profiled.root
+    raw = tmp_path / "raw"
+    shutil.copytree(root / "data/raw", raw)
+    path = raw / "kull-02/evaluation.csv"
+    answers = pd.read_csv(path, dtype=str, keep_default_na=False)
+    answers.loc[answers.index[answers["group_id"] == group][0], "kommentar"] = FREE_TEXT
+    answers.to_csv(path, index=False)
+    processed = root / "data/processed"
+    saved = {p: p.read_bytes() for p in processed.iterdir() if p.is_file()}
+    try:
+        clean(raw, processed)
+        planted = pd.read_parquet(processed / FREE_TEXT_FILE)
+        assert FREE_TEXT in set(planted.loc[planted["group_id"] == group, "text"])
+        done = profiled.run("profile", f"AS_OF={AS_OF}", f"GROUP={group}")
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert f"1/1 {group}" in done.stderr
+        pdf_text = " ".join(_text(_pdfs(root)[group]).split())
+        notebook = root / "build/profiles/notebooks/kull-02" / f"{group}.ipynb"
+        for where, text in (("PDF", pdf_text), ("notebook", notebook.read_text("utf-8"))):
+            assert "QXZJ" not in text and "skal aldri stå" not in text, where
+    finally:
+        for p, data in saved.items():
+            p.write_bytes(data)
+
+
+def _programme_cell(effect: pd.DataFrame, groups: pd.DataFrame, kull: set[int]) -> str:
+    """The factor table's programme cell for Dialog at the start, computed apart from the
+    pipeline: mean (SD) of the group means of the chosen kull's groups with ≥ 3 answers."""
+    started = groups.loc[
+        groups["kull"].isin(kull) & (groups["start_date"] <= pd.Timestamp(AS_OF)), "group_id"
+    ]
+    first = effect.loc[(effect["wave"] == 1) & effect["group_id"].isin(started)]
+    by_group = first.groupby("group_id")["dialog"].agg(["count", "mean"])
+    means = by_group.loc[by_group["count"] >= 3, "mean"]
+    return f"{fmt_number(means.mean())} ({fmt_number(means.std())})"
+
+
+def test_cohorts_limit_the_profiles_and_their_programme(profiled: Build) -> None:
+    """COHORTS=0-7: kull 0–7's groups only, listed alike, compared with kull 0–7 alone."""
+    root = profiled.root
+    groups = pd.read_parquet(root / "data/processed/groups.parquet")
+    effect = pd.read_parquet(root / "data/processed/effect.parquet")
+    kull = dict(zip(groups["group_id"], groups["kull"], strict=True))
+    expected = [g for g in _expected_groups(root) if kull[g] <= 7]
+    assert len(expected) == 32
+    everyone = _programme_cell(effect, groups, set(groups["kull"]))
+    assert everyone in " ".join(_text(_pdfs(root)["k00-g1"]).split())
+    listed = profiled.run("profiles-list", f"AS_OF={AS_OF}", "COHORTS=0-7")
+    assert listed.returncode == 0, listed.stderr[-2000:]
+    assert sorted(line.split("\t")[0] for line in listed.stdout.splitlines()) == expected
+    done = profiled.run("profiles", f"AS_OF={AS_OF}", "COHORTS=0-7")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "32 groups with wave-1 answers per 2019-06-30 in kull 0,1,2,3,4,5,6,7" in done.stderr
+    assert sorted(_pdfs(root)) == expected
+    executed = root / "build/profiles/notebooks"
+    assert sorted(p.stem for p in executed.rglob("*.ipynb")) == expected
+    chosen = _programme_cell(effect, groups, set(range(8)))
+    assert chosen != everyone
+    assert chosen in " ".join(_text(_pdfs(root)["k00-g1"]).split())
+    outside = profiled.run("profile", f"AS_OF={AS_OF}", "COHORTS=0-7", f"GROUP={WAVE_1_ONLY}")
+    assert outside.returncode != 0
+    assert f"GROUP='{WAVE_1_ONLY}' is in kull 12, outside COHORTS=0,1,2,3,4,5,6,7" in outside.stderr

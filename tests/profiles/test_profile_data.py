@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from pathlib import Path
 
 import pytest
 
 from pipeline.disclosure import DisclosureError, check_profile
+from pipeline.paths import PATHS
 from pipeline.profiles import document, text
-from pipeline.profiles.data import Edition, UnknownGroupError, group_profile
-from tests.profiles.conftest import GROUPS
+from pipeline.profiles.data import Edition, UnknownGroupError, build_edition, group_profile
+from tests.profiles.conftest import AS_OF, GROUPS
 
 
 def _row(profile, factor="dialog"):
@@ -119,3 +121,18 @@ def test_questions_do_not_call_a_score_above_the_programme_a_shortfall(edition: 
     low = text.questions(group_profile(edition, "G3"))  # 5,3 against 5,43 at the end
     assert "Nærmest programmets snitt" in low[0]
     assert "ligger lengst under programmets snitt" in low[1]
+
+
+def test_cohorts_limit_the_profiles_and_the_programme(processed: Path) -> None:
+    """COHORTS=0-1: G8 (kull 2) gets no profile and leaves the programme's means."""
+    chosen = build_edition(processed, AS_OF, 3, PATHS.codebook, cohorts=(0, 1))
+    assert chosen.group_ids == ("G1", "G2", "G3", "G4", "G5", "G6", "G7")
+    row = _row(group_profile(chosen, "G1"))
+    wave1 = [4.0, 5.0, 4.5, 5.5, 6.0, 4.2, 5.0]  # as in the full edition, without G8's 4.8
+    assert row["prog_n1"] == 7
+    assert row["prog_mean1"] == pytest.approx(sum(wave1) / 7)
+    with pytest.raises(UnknownGroupError, match=r"'G8' is in kull 2, outside COHORTS=0,1"):
+        group_profile(chosen, "G8")
+    only_0 = build_edition(processed, AS_OF, 3, PATHS.codebook, cohorts=(0,))
+    assert only_0.group_ids == ("G1", "G2", "G3")
+    assert math.isnan(_row(group_profile(only_0, "G1"))["prog_mean1"])  # three groups < five

@@ -4,8 +4,9 @@ The notebook stays the one definition of a profile and every group gets its own 
 copy (``build/profiles/notebooks/kull-NN/<group_id>.ipynb``), but a papermill run per group
 with its own kernel would pay a kernel start and the imports of pandas, matplotlib and
 typst every time (about four seconds). So each worker starts one kernel and papermill runs
-the notebook for its share of the groups in it; the edition's data are read once per kernel
-(``profiles.data.edition_for``). Two workers share the groups; one Typst compile per profile.
+the notebook in it for group after group, taken from one queue; the edition's data are read
+once per kernel (``profiles.data.edition_for``), and one Typst compiler per kernel compiles
+each profile (``profiles.document.compiler``). Two workers share the groups.
 
 Only groups whose inputs changed are rebuilt: ``group_digests`` hashes each group's own
 rows, the programme aggregates its profile compares with, the code and the parameters;
@@ -23,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -37,7 +39,7 @@ from pipeline.build.lock import build_lock
 from pipeline.errors import PipelineError, StageError
 from pipeline.paths import Paths
 from pipeline.profiles.data import Edition, check_group, edition_for
-from pipeline.stats.params import MIN_RESPONDENTS
+from pipeline.stats.params import ALL_COHORTS, MIN_RESPONDENTS
 
 NOTEBOOK = "04_profile.ipynb"
 CODE = (
@@ -58,6 +60,8 @@ CODE = (
 )
 """What a profile is made by: a change here rebuilds every profile."""
 DEFAULT_WORKERS = 2
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
+"""A batch kernel keeps no input history: an SQLite write per cell, for nobody to read."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,11 @@ class Job:
     kull: int
     pdf: Path
     notebook: Path
+
+
+def cohorts_label(cohorts: tuple[int, ...] | None) -> str:
+    """``all`` or ``0,1,2``: the notebook parameter and the digests' spelling of a selection."""
+    return ALL_COHORTS if cohorts is None else ",".join(str(k) for k in cohorts)
 
 
 def profiles_dir(paths: Paths) -> Path:
@@ -140,17 +149,22 @@ def build_profiles(
     group: str | None = None,
     workers: int = DEFAULT_WORKERS,
     say: Callable[[str], None] = _say,
+    cohorts: object = ALL_COHORTS,
 ) -> list[str]:
-    """Builds the stale profiles of the edition (or ``group`` alone, always); returns their ids."""
+    """Builds the stale profiles of the edition (or ``group`` alone, always); returns their ids.
+
+    ``cohorts`` (``COHORTS``) limits the edition to some kull, as it does the report.
+    """
     from pipeline.build.incremental import prepare_environment
 
     prepare_environment(paths)
     if not (paths.processed / "validation.json").is_file():
         raise PipelineError(f"{paths.processed} holds no processed data: run make report first")
     with build_lock(paths.root / "build", say=say):
-        edition = edition_for(paths.processed, as_of, min_respondents)
+        edition = edition_for(paths.processed, as_of, min_respondents, cohorts)
         params = {
             "as_of": as_of.isoformat(),
+            "cohorts": cohorts_label(edition.cohorts),
             "min_respondents": int(min_respondents),
             "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
         }
@@ -162,7 +176,7 @@ def build_profiles(
             todo = [job_for(paths, edition, group)]
         else:
             jobs = [job_for(paths, edition, g) for g in edition.group_ids]
-            _remove_others(paths, {j.pdf for j in jobs})
+            _remove_others(paths, jobs)
             state = {g: d for g, d in state.items() if g in digests}
             todo = [
                 j
@@ -170,7 +184,8 @@ def build_profiles(
                 if state.get(j.group_id) != digests[j.group_id] or not j.pdf.is_file()
             ]
             say(
-                f"[profiles] {len(jobs)} groups with wave-1 answers per {as_of.isoformat()}: "
+                f"[profiles] {len(jobs)} groups with wave-1 answers per {as_of.isoformat()}"
+                f"{'' if edition.cohorts is None else ' in kull ' + params['cohorts']}: "
                 f"{len(todo)} to build, {len(jobs) - len(todo)} up to date"
             )
         done, failures = run_jobs(paths, todo, params, workers, say)
@@ -182,11 +197,20 @@ def build_profiles(
         return done
 
 
-def _remove_others(paths: Paths, keep: set[Path]) -> None:
-    """Profiles of groups outside this edition go: ``_profiles/`` is one edition."""
-    for pdf in profiles_dir(paths).glob("kull-*/*.pdf"):
-        if pdf not in keep:
-            pdf.unlink()
+def _remove_others(paths: Paths, jobs: Sequence[Job]) -> None:
+    """Profiles and executed notebooks of groups outside this edition go (another ``as_of``
+    or ``COHORTS``): ``_profiles/`` is one edition, and so is its audit trail."""
+    keep = {j.pdf for j in jobs} | {j.notebook for j in jobs}
+    for folder, pattern in (
+        (profiles_dir(paths), "*.pdf"),
+        (state_dir(paths) / "notebooks", "*.ipynb"),
+    ):
+        for path in folder.glob(f"kull-*/{pattern}"):
+            if path not in keep:
+                path.unlink()
+        for kull in folder.glob("kull-*"):
+            if kull.is_dir() and not any(kull.iterdir()):
+                kull.rmdir()
 
 
 def run_jobs(
@@ -196,15 +220,24 @@ def run_jobs(
     workers: int,
     say: Callable[[str], None],
 ) -> tuple[list[str], list[str]]:
-    """Runs the jobs over ``workers`` kernels; returns the ids built and the failures."""
+    """Runs the jobs over ``workers`` kernels; returns the ids built and the failures.
+
+    The kernels take the next group from one queue as they finish, so neither sits idle
+    while the other still has a share of slow groups to do.
+    """
     if not jobs:
         return [], []
-    shares = [list(jobs[i::workers]) for i in range(max(1, min(workers, len(jobs))))]
+    kernels = max(1, min(workers, len(jobs)))
+    queue = deque(jobs)
     done: list[str] = []
     failures: list[str] = []
     counter = {"n": 0}
     lock = threading.Lock()
     started = time.perf_counter()
+
+    def take() -> Job | None:
+        with lock:
+            return queue.popleft() if queue else None
 
     def report(job: Job, seconds: float, error: str | None) -> None:
         with lock:
@@ -218,22 +251,28 @@ def run_jobs(
 
     with (
         tempfile.TemporaryDirectory(prefix="profile-kernels-") as sockets,
-        ThreadPoolExecutor(len(shares)) as pool,
+        ThreadPoolExecutor(kernels) as pool,
     ):
-        for n, share in enumerate(shares):
-            pool.submit(_worker, paths, share, params, Path(sockets) / f"w{n}", report)
+        for n in range(kernels):
+            pool.submit(_worker, paths, take, params, Path(sockets) / f"w{n}", report)
+    for job in queue:  # every kernel died before these were taken
+        report(job, 0.0, f"{job.group_id}: no kernel left to run it (see the failures above)")
     say(f"[profiles] {len(done)} built in {time.perf_counter() - started:.1f} s")
     return sorted(done), failures
 
 
 def _worker(
     paths: Paths,
-    jobs: Sequence[Job],
+    take: Callable[[], Job | None],
     params: Mapping[str, object],
     socket: Path,
     report: Callable[[Job, float, str | None], None],
 ) -> None:
-    """One kernel, many groups: papermill runs the notebook for each job in the same kernel."""
+    """One kernel, many groups: papermill runs the notebook for each job in the same kernel.
+
+    A kernel that dies fails the group it was running and stops; the other kernels take
+    the rest.
+    """
     import papermill as pm
     from jupyter_core.utils import run_sync
     from papermill.exceptions import PapermillExecutionError
@@ -242,11 +281,10 @@ def _worker(
 
     km = LocalKernelManager(kernel_name="python3")
     km.ip = str(socket)  # each kernel its own Unix sockets, never another worker's
-    left = list(jobs)
+    job = None
     try:
-        run_sync(km.start_kernel)(cwd=str(paths.root))
-        while left:
-            job = left[0]
+        run_sync(km.start_kernel)(cwd=str(paths.root), extra_arguments=KERNEL_ARGUMENTS)
+        while (job := take()) is not None:
             started = time.perf_counter()
             job.notebook.parent.mkdir(parents=True, exist_ok=True)
             error = None
@@ -265,10 +303,9 @@ def _worker(
                     f"{job.group_id}: cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
                     f"(executed copy: {job.notebook})"
                 )
-            left.pop(0)
             report(job, time.perf_counter() - started, error)
-    except Exception as exc:  # a kernel that dies fails the groups it had left, loudly
-        for job in left:
+    except Exception as exc:  # a kernel that dies fails its group loudly
+        if job is not None:
             report(job, 0.0, f"{job.group_id}: {type(exc).__name__}: {exc}")
     finally:
         if km.has_kernel:
@@ -280,6 +317,7 @@ def notebook_parameters(paths: Paths, job: Job, params: Mapping[str, object]) ->
     return {
         "group_id": job.group_id,
         "as_of": params["as_of"],
+        "cohorts": params["cohorts"],
         "min_respondents": params["min_respondents"],
         "processed_dir": str(paths.processed),
         "profiles_dir": str(profiles_dir(paths)),

@@ -11,17 +11,20 @@ over the edition's groups. Confidential by construction:
 - a programme aggregate over fewer than ``PROGRAMME_MIN_GROUPS`` groups is withheld, so no
   comparison figure can be unpicked into another group's score.
 
-Edition rules follow the statistics stage: a wave-1 answer counts for a group that had
-started by ``as_of``; wave-2 and wave-3 answers only for groups that had ended by then
-(the data carry no answer dates, so a running group's later waves are not yet "in").
+Edition rules follow the statistics stage: only the kull that ``cohorts`` selects count
+(``COHORTS``; all by default), both for who gets a profile and for the programme the
+profiles compare with; a wave-1 answer counts for a group that had started by ``as_of``;
+wave-2 and wave-3 answers only for groups that had ended by then (the data carry no
+answer dates, so a running group's later waves are not yet "in").
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,6 +35,7 @@ from pipeline.errors import PipelineError
 from pipeline.paths import PATHS
 from pipeline.stats.group_change import GTEI, WAVES, group_changes
 from pipeline.stats.inputs import load_processed
+from pipeline.stats.params import ALL_COHORTS, parse_cohorts
 
 GTEI_LABEL = "Samlet indeks (GTEI)"
 
@@ -51,11 +55,14 @@ class Edition:
     min_respondents: int
     codebook: Codebook
     groups: pd.DataFrame
+    """Every group in the data, selected or not: the disclosure check looks for them all."""
     development_areas: pd.DataFrame
     changes: pd.DataFrame
     programme: pd.DataFrame
     synthetic_cohorts: frozenset[int]
     group_ids: tuple[str, ...] = field(default=())
+    cohorts: tuple[int, ...] | None = None
+    """The kull the edition covers; None for all."""
 
 
 @dataclass(frozen=True)
@@ -75,10 +82,19 @@ class Profile:
     strengths: tuple[str, ...]
     gaps: tuple[str, ...]
 
-    @property
+    @cached_property
+    def rows(self) -> dict[str, dict[str, Any]]:
+        """``factors`` as one record per factor key, built once: the text looks rows up often."""
+        records = self.factors.to_dict("records")
+        return {str(r["factor"]): r for r in records}
+
+    @cached_property
     def has_wave(self) -> dict[int, bool]:
-        """Whether a wave has a publishable GTEI (enough answers) for this group."""
-        gtei = self.factors.set_index("factor").loc[GTEI]
+        """Whether a wave has a publishable GTEI (enough answers) for this group.
+
+        Cached: the text and the figure ask a few dozen times per profile.
+        """
+        gtei = self.rows[GTEI]
         return {w: bool(np.isfinite(gtei[f"mean{w}"])) for w in WAVES}
 
     @property
@@ -123,12 +139,19 @@ def programme_aggregates(changes: pd.DataFrame, min_respondents: int) -> pd.Data
 
 
 def build_edition(
-    processed_dir: Path, as_of: dt.date, min_respondents: int, codebook_path: Path
+    processed_dir: Path,
+    as_of: dt.date,
+    min_respondents: int,
+    codebook_path: Path,
+    cohorts: tuple[int, ...] | None = None,
 ) -> Edition:
     """Loads the processed tables and computes every group's change once for the edition."""
     processed = load_processed(processed_dir)
     codebook = load_codebook(codebook_path)
-    effect = edition_effect(processed.effect, processed.groups, as_of)
+    selected = processed.groups
+    if cohorts is not None:
+        selected = selected.loc[selected["kull"].isin(cohorts)]
+    effect = edition_effect(processed.effect, selected, as_of)
     ids = sorted(effect["group_id"].astype(str).unique())
     changes = group_changes(effect, ids, codebook.factor_keys, min_respondents=min_respondents)
     return Edition(
@@ -141,12 +164,18 @@ def build_edition(
         programme=programme_aggregates(changes, min_respondents),
         synthetic_cohorts=synthetic_cohorts(processed.validation, processed.groups),
         group_ids=profile_group_ids(changes),
+        cohorts=cohorts,
     )
 
 
 @cache
 def load_edition(
-    processed_dir: str, as_of: str, min_respondents: int, codebook_path: str, stamp: str
+    processed_dir: str,
+    as_of: str,
+    min_respondents: int,
+    codebook_path: str,
+    cohorts: tuple[int, ...] | None,
+    stamp: str,
 ) -> Edition:
     """``build_edition`` memoised per process: a kernel that builds many profiles reads once.
 
@@ -154,7 +183,11 @@ def load_edition(
     """
     del stamp
     return build_edition(
-        Path(processed_dir), dt.date.fromisoformat(as_of), min_respondents, Path(codebook_path)
+        Path(processed_dir),
+        dt.date.fromisoformat(as_of),
+        min_respondents,
+        Path(codebook_path),
+        cohorts,
     )
 
 
@@ -165,13 +198,19 @@ def processed_stamp(processed_dir: Path) -> str:
     return ";".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files)
 
 
-def edition_for(processed_dir: Path, as_of: dt.date, min_respondents: int) -> Edition:
-    """The edition of the profiles, read once per process however many groups it serves."""
+def edition_for(
+    processed_dir: Path, as_of: dt.date, min_respondents: int, cohorts: object = ALL_COHORTS
+) -> Edition:
+    """The edition of the profiles, read once per process however many groups it serves.
+
+    ``cohorts`` as the report takes it: ``"all"``, ``"0-7,9"`` or a list of kull numbers.
+    """
     return load_edition(
         str(Path(processed_dir).resolve()),
         as_of.isoformat(),
         int(min_respondents),
         str(PATHS.codebook),
+        parse_cohorts(cohorts),
         processed_stamp(Path(processed_dir)),
     )
 
@@ -193,12 +232,14 @@ def check_group(edition: Edition, group_id: str) -> None:
     """Fails for a group without a profile in this edition, saying how to list the ids."""
     if group_id in edition.group_ids:
         return
-    known = set(edition.groups["group_id"].astype(str))
-    why = (
-        "has no wave-1 Effect answers by as_of"
-        if group_id in known
-        else "is not a group_id in data/processed/groups.parquet"
-    )
+    kull = dict(zip(edition.groups["group_id"].astype(str), edition.groups["kull"], strict=True))
+    if group_id not in kull:
+        why = "is not a group_id in data/processed/groups.parquet"
+    elif edition.cohorts is not None and kull[group_id] not in edition.cohorts:
+        chosen = ",".join(str(k) for k in edition.cohorts)
+        why = f"is in kull {kull[group_id]}, outside COHORTS={chosen}"
+    else:
+        why = "has no wave-1 Effect answers by as_of"
     raise UnknownGroupError(
         f"GROUP={group_id!r} {why} ({edition.as_of.isoformat()}). "
         "List the groups with a profile with 'make profiles-list' "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+from functools import cache
 from pathlib import Path
 
 import typst
@@ -157,12 +158,18 @@ def typst_source(profile: Profile) -> str:
     return "".join(parts)
 
 
+@cache
+def compiler() -> typst.Compiler:
+    """One Typst compiler per process: the fonts are read once, and its memo serves the next
+    profile (the same template every time); the bytes are those of a fresh ``typst.compile``."""
+    return typst.Compiler(ignore_system_fonts=True)
+
+
 def compile_pdf(source: str, svg: bytes, timestamp: int) -> bytes:
     """One Typst compile; a Typst error becomes a RenderError."""
     try:
-        return typst.compile(
+        return compiler().compile(
             source.encode("utf-8"),
-            ignore_system_fonts=True,
             timestamp=timestamp,
             pdf_standards=list(PDF_STANDARDS),
             sys_inputs={"figure": svg.decode("utf-8")},

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import io
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -23,6 +25,7 @@ from pipeline.figures.effect import WAVE_MARKERS
 from pipeline.figures.layout import draw_heading, row_groups
 from pipeline.figures.save import SVG_METADATA
 from pipeline.figures.style import (
+    FIGURE_FONT,
     GREY,
     TEXT,
     TEXT_WIDTH_CM,
@@ -46,6 +49,9 @@ WAVE_LABELS = {1: "Gruppen ved oppstart", 2: "Gruppen ved avslutning", 3: "Grupp
 DEV_MARK = "▶ "
 BAND = "#d9d9d9"
 SUPPRESSED_MARK = " *"
+FALLBACK_FONT = "DejaVu Serif"
+"""Shipped with matplotlib like the house font, and it has the ▶ that bold STIX lacks
+(without it a development area's label began with an empty box)."""
 
 
 def comparison_wave(profile: Profile) -> int:
@@ -61,7 +67,7 @@ def _label(row: object) -> str:
 
 def profile_svg(profile: Profile) -> bytes:
     """The figure as SVG bytes without dates or versions, so a profile's PDF is reproducible."""
-    with house_style():
+    with house_style(), mpl.rc_context({"font.family": [FIGURE_FONT, FALLBACK_FONT]}):
         fig = draw(profile)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", metadata=SVG_METADATA)
@@ -88,17 +94,11 @@ def draw(profile: Profile) -> Figure:
     rows = pd.concat(groups, ignore_index=True)
     y = np.array([y for ys in layout.rows for y in ys])
     _draw_rows(ax, rows, y, wave)
-    labels = [_label(row) for row in rows.itertuples(index=False)]
-    positions = list(y)
     ax.set_xlim(1, 7)
     ax.set_xticks(np.arange(1, 7.01, 1))
     ax.xaxis.set_major_formatter(decimal_comma(0))
     ax.grid(axis="x")
-    ax.set_yticks(positions)
-    ax.set_yticklabels(labels)
-    for tick, chosen in zip(ax.get_yticklabels(), rows["dev_area"], strict=True):
-        if chosen:
-            tick.set_fontweight("bold")
+    _row_labels(ax, rows, y)
     ax.set_ylim(layout.rows[-1][-1] + 0.7, -0.7)
     ax.spines["left"].set_visible(False)
     ax.set_xlabel("Gjennomsnitt på skalaen 1–7")
@@ -106,12 +106,40 @@ def draw(profile: Profile) -> Figure:
     return fig
 
 
+def _row_labels(ax: Axes, rows: pd.DataFrame, y: np.ndarray) -> None:
+    """The factor names where y tick labels would stand, as plain texts.
+
+    The y ticks have no marks (``ytick.major.size`` is 0), and a tick per row costs more to
+    build and draw than the figure's data: one text per label looks the same for less.
+    """
+    ax.set_yticks([])
+    pad = mpl.rcParams["ytick.major.pad"] + mpl.rcParams["ytick.major.size"]
+    transform, va, ha = ax.get_yaxis_text1_transform(pad)
+    for row, row_y in zip(rows.itertuples(index=False), y, strict=True):
+        ax.text(
+            0,
+            row_y,
+            _label(row),
+            transform=transform,
+            va=va,
+            ha=ha,
+            fontsize=mpl.rcParams["ytick.labelsize"],
+            color=mpl.rcParams["ytick.color"],
+            fontweight="bold" if row.dev_area else "normal",
+        )
+
+
 def _draw_rows(ax: Axes, rows: pd.DataFrame, y: np.ndarray, wave: int) -> None:
     """All rows at once, one artist per kind: 63 profiles must not cost 63 × 150 artists."""
     mean = rows[f"prog_mean{wave}"].to_numpy(dtype=float)
     sd = np.nan_to_num(rows[f"prog_sd{wave}"].to_numpy(dtype=float))
     shown = np.isfinite(mean)
-    ax.barh(y[shown], 2 * sd[shown], left=(mean - sd)[shown], height=0.64, color=BAND, zorder=0)
+    low, high, mid = (mean - sd)[shown], (mean + sd)[shown], y[shown]
+    bands = [
+        [(a, m - 0.32), (a, m + 0.32), (b, m + 0.32), (b, m - 0.32)]
+        for a, b, m in zip(low, high, mid, strict=True)
+    ]
+    ax.add_collection(PolyCollection(bands, facecolors=BAND, edgecolors="none", zorder=0))
     ax.vlines(mean[shown], y[shown] - 0.32, y[shown] + 0.32, color=GREY, linewidth=1.2, zorder=1)
     start, end = rows["mean1"].to_numpy(dtype=float), rows["mean2"].to_numpy(dtype=float)
     both = np.isfinite(start) & np.isfinite(end)

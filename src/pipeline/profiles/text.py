@@ -7,8 +7,10 @@ whole numbers below ten are written as words (Språkrådet), as in the report.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
-import pandas as pd
 
 from pipeline.format.numbers import MINUS, fmt_date, fmt_number
 from pipeline.profiles.data import GTEI, Profile
@@ -47,8 +49,8 @@ def quoted(label: str) -> str:
     return f"«{label}»"
 
 
-def _row(profile: Profile, factor: str) -> pd.Series:
-    return profile.factors.set_index("factor").loc[factor]
+def _row(profile: Profile, factor: str) -> dict[str, Any]:
+    return profile.rows[factor]
 
 
 def _label(profile: Profile, factor: str) -> str:
@@ -116,7 +118,7 @@ def summary(profile: Profile) -> list[str]:
     return paragraphs
 
 
-def change_verdict(row: pd.Series) -> str:
+def change_verdict(row: Mapping[str, Any]) -> str:
     """Whether a change is clear against the group's own uncertainty (``se_change``)."""
     se = row["se_change"]
     if not np.isfinite(se):
