@@ -86,16 +86,18 @@ PORT ?= 4848
 preview: $(SETUP) ## serve the HTML book on 127.0.0.1:$(PORT), re-rendered on every edit (Ctrl-C ends)
 	@$(PY) -m pipeline preview --renderer $(RENDERER) --port $(PORT)
 
-# Two pytest workers: the end-to-end tests share one xdist group, so one worker builds the
-# project copy once for all of them while the other runs the rest (tests/conftest.py).
+# Two pytest workers, given whole xdist groups (tests/conftest.py): the tests on the built
+# copy of the project go to one worker first, which builds the copy once for all of them,
+# while the other runs the rest module by module, largest first (hence no reorder).
 PYTEST_WORKERS ?= 2
+PYTEST_DIST := -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 test: $(SETUP) $(NODE_STAMP) ## set up and run ruff + the whole test suite but the Quarto lane (< 4 min)
 	@$(VENV)/bin/ruff check .
-	@$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup -m "not quarto"
+	@$(PY) -m pytest -q $(PYTEST_DIST) -m "not quarto"
 	@echo "test: the Quarto lane was skipped here; it runs in make test-quarto (needs quarto on PATH)"
 
 test-fast: $(SETUP) ## the tests to run while working: no project builds, no notebook kernels (< 60 s)
-	@$(PY) -m pytest -q -n $(PYTEST_WORKERS) -m "not e2e and not notebook and not quarto"
+	@$(PY) -m pytest -q $(PYTEST_DIST) -m "not e2e and not notebook and not quarto"
 
 test-quarto: $(SETUP) ## run only the tests that need the real Quarto CLI (fails without it)
 	@command -v quarto >/dev/null || { echo "test-quarto: quarto is not on PATH (README: Quarto versions)"; exit 1; }

@@ -206,6 +206,7 @@ def test_recover_undoes_a_half_done_swap(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.rglob(".*")) == []
 
 
+@pytest.mark.e2e  # runs `python -m pipeline build` in a copy of the project
 def test_build_refusals_leave_raw_data_and_outputs_alone(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "copy")
     (root / "_book").mkdir()

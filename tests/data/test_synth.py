@@ -29,6 +29,14 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
+def write_tree(root: Path, tree: dict[str, bytes]) -> Path:
+    """Writes back a tree the generator made earlier in the session (same bytes, cheaper)."""
+    for name, data in tree.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    return root
+
+
 @pytest.fixture(scope="module")
 def seed_2019(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     out = tmp_path_factory.mktemp("a") / "raw"
@@ -76,22 +84,28 @@ def test_layout_and_formats(seed_2019: dict[str, bytes]) -> None:
     assert all(re.fullmatch(r"\d\.\d\d|", v) for v in effect[3:])
 
 
+@pytest.fixture(scope="module")
+def scale_2(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path]:
+    out = tmp_path_factory.mktemp("scale-2") / "raw"
+    return write_synthetic(out, seed=2019, scale=2).groups, out
+
+
 def test_scale_adds_fictional_groups_and_keeps_the_programme(
-    seed_2019: dict[str, bytes], tmp_path: Path
+    seed_2019: dict[str, bytes], scale_2: tuple[int, Path]
 ) -> None:
-    summary = write_synthetic(tmp_path / "raw", seed=2019, scale=2)
-    assert summary.groups == 2 * 63
-    tree = tree_bytes(tmp_path / "raw")
+    groups, out = scale_2
+    assert groups == 2 * 63
+    tree = tree_bytes(out)
     for name, data in seed_2019.items():
         if name.startswith("kull-") and not name.endswith("/SYNTHETIC"):  # its note says scale 2
             assert tree[name] == data, name
-    groups = read_all(tmp_path / "raw", "groups")
+    groups = read_all(out, "groups")
     assert groups["group_id"].is_unique
     assert sorted(groups["kull"].astype(int).unique()) == [*range(8), *range(9, 33)]
     extra = groups[groups["kull"].astype(int) >= 17]
     assert extra["organisation"].str.startswith("Fiktiv").all()
     for kind in ("members", "effect", "evaluation"):
-        assert read_all(tmp_path / "raw", kind).iloc[:, 0].is_unique, kind
+        assert read_all(out, kind).iloc[:, 0].is_unique, kind
 
 
 @pytest.mark.parametrize("scale", [1, 2, 7, 10, 100])
@@ -121,9 +135,10 @@ def test_refuses_to_overwrite_what_may_be_real_data(tmp_path: Path) -> None:
         write_synthetic(tmp_path)
 
 
-def test_an_edited_synthetic_cohort_is_real_and_refused(tmp_path: Path) -> None:
-    out = tmp_path / "raw"
-    write_synthetic(out)
+def test_an_edited_synthetic_cohort_is_real_and_refused(
+    seed_2019: dict[str, bytes], tmp_path: Path
+) -> None:
+    out = write_tree(tmp_path / "raw", seed_2019)  # what write_synthetic(out) writes
     members = out / "kull-05" / "members.csv"
     members.write_bytes(members.read_bytes() + b"k05-g1-m99,k05-g1,kvinne,57\n")
     with pytest.raises(PipelineError, match="kull-05 has no SYNTHETIC marker matching"):
@@ -131,18 +146,18 @@ def test_an_edited_synthetic_cohort_is_real_and_refused(tmp_path: Path) -> None:
     assert members.read_bytes().endswith(b"k05-g1-m99,k05-g1,kvinne,57\n")
 
 
-def test_keeps_real_cohorts_beside_the_synthetic_ones(tmp_path: Path) -> None:
-    out = tmp_path / "raw"
-    write_synthetic(out)
+def test_keeps_real_cohorts_beside_the_synthetic_ones(
+    seed_2019: dict[str, bytes], tmp_path: Path
+) -> None:
+    out = write_tree(tmp_path / "raw", seed_2019)  # what write_synthetic(out) writes
     (out / "kull-17").mkdir()
     (out / "kull-17" / "members.csv.age").write_bytes(b"age-encryption.org/v1\n")
     write_synthetic(out, seed=2020)
     assert (out / "kull-17" / "members.csv.age").read_bytes() == b"age-encryption.org/v1\n"
 
 
-def test_replaces_an_earlier_synthetic_tree(tmp_path: Path) -> None:
-    out = tmp_path / "raw"
-    write_synthetic(out, scale=2)
+def test_replaces_an_earlier_synthetic_tree(scale_2: tuple[int, Path], tmp_path: Path) -> None:
+    out = write_tree(tmp_path / "raw", tree_bytes(scale_2[1]))  # write_synthetic(out, scale=2)
     (out / ".gitkeep").write_text("", encoding="utf-8")
     write_synthetic(out)
     assert not (out / "kull-17").exists()

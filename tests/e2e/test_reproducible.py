@@ -22,9 +22,12 @@ def hashes(root: Path) -> dict[str, str]:
 
 
 def test_two_clean_builds_are_byte_identical(
-    built: Build, tmp_path_factory: pytest.TempPathFactory
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> None:
+    """The second build comes first: under xdist, the other worker may still be making the
+    shared one (``built``, tests/conftest.py), and this one need not wait for it."""
     second = build_copy(tmp_path_factory.mktemp("build-b"))
+    built: Build = request.getfixturevalue("built")
     first_hashes, second_hashes = hashes(built.root), hashes(second.root)
     assert len(first_hashes) > 40
     assert "_book/konstruktiv-uro.pdf" in first_hashes

@@ -270,6 +270,12 @@ def processed_dir(tmp_path: Path, codebook: Codebook) -> Path:
 
 
 @pytest.fixture(scope="session")
+def shared_processed_dir(tmp_path_factory: pytest.TempPathFactory, codebook: Codebook) -> Path:
+    """``random_processed`` written once per session, for tests that only read it."""
+    return write_processed(random_processed(codebook), tmp_path_factory.mktemp("processed"))
+
+
+@pytest.fixture(scope="session")
 def build() -> SimpleNamespace:
     """The frame builders, for tests that assemble their own small cases.
 

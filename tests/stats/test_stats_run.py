@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from dataclasses import replace
+import shutil
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -113,69 +114,89 @@ def _run(processed_dir: Path, out: Path, **kwargs) -> object:
     return results
 
 
-def test_outputs_follow_the_contract(processed_dir: Path, tmp_path: Path) -> None:
-    _run(processed_dir, tmp_path)
+def _files(root: Path) -> dict[Path, bytes]:
+    return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@dataclass(frozen=True)
+class GoodRun:
+    """One run of the whole stage on ``random_processed`` at 2019-06-30, shared by the tests
+    below that only read its outputs or need last good outputs to keep (each on a copy)."""
+
+    processed_dir: Path
+    out: Path
+    summary: dict
+
+
+@pytest.fixture(scope="module")
+def good_run(shared_processed_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> GoodRun:
+    out = tmp_path_factory.mktemp("good-run")
+    return GoodRun(shared_processed_dir, out, _run(shared_processed_dir, out).summary)
+
+
+@pytest.fixture
+def last_good_outputs(good_run: GoodRun, tmp_path: Path) -> Path:
+    """A writable copy of the good run's outputs, as a later failing run finds them."""
+    shutil.copytree(good_run.out, tmp_path, dirs_exist_ok=True)
+    return tmp_path
+
+
+def test_outputs_follow_the_contract(good_run: GoodRun) -> None:
+    out = good_run.out
     for name, columns in RESULT_COLUMNS.items():
-        frame = pd.read_csv(tmp_path / "results" / name)
+        frame = pd.read_csv(out / "results" / name)
         assert list(frame.columns) == columns, name
     for name in GENERATED:
-        assert (tmp_path / "generated" / name).read_text(encoding="utf-8").strip(), name
-    summary = json.loads((tmp_path / "results" / "summary.json").read_text(encoding="utf-8"))
+        assert (out / "generated" / name).read_text(encoding="utf-8").strip(), name
+    summary = json.loads((out / "results" / "summary.json").read_text(encoding="utf-8"))
     for section in ("facts", "evaluation", "effect", "correlation", "followup", "parameters"):
         assert section in summary
-    table2 = pd.read_csv(tmp_path / "results" / "effect_factors.csv")
+    table2 = pd.read_csv(out / "results" / "effect_factors.csv")
     assert table2["factor"].iloc[-1] == "gtei" and len(table2) == 27
     assert math.isnan(table2["n_dev_area"].iloc[-1])
-    items = pd.read_csv(tmp_path / "results" / "evaluation_items.csv")
+    items = pd.read_csv(out / "results" / "evaluation_items.csv")
     assert items["pct_positive"].between(0, 100).all()
-    variables = yaml.safe_load((tmp_path / "generated" / "_variables.yml").read_text("utf-8"))
+    variables = yaml.safe_load((out / "generated" / "_variables.yml").read_text("utf-8"))
     assert variables["effect"]["paired_groups"] == "12"
 
 
-def test_outputs_are_byte_identical_across_runs(processed_dir: Path, tmp_path: Path) -> None:
-    _run(processed_dir, tmp_path / "a")
-    _run(processed_dir, tmp_path / "b")
-    first = sorted(
-        p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file()
-    )
-    second = sorted(
-        p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file()
-    )
-    assert first == second and len(first) == len(RESULT_COLUMNS) + 1 + len(GENERATED)
+def test_outputs_are_byte_identical_across_runs(good_run: GoodRun, tmp_path: Path) -> None:
+    _run(good_run.processed_dir, tmp_path)
+    first, second = _files(good_run.out), _files(tmp_path)
+    assert sorted(first) == sorted(second)
+    assert len(first) == len(RESULT_COLUMNS) + 1 + len(GENERATED)
     for rel in first:
-        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
-    raw = (tmp_path / "a" / "results" / "summary.json").read_bytes()
+        assert first[rel] == second[rel], rel
+    raw = first[Path("results", "summary.json")]
     assert b"\r\n" not in raw and b"NaN" not in raw
 
 
-def test_as_of_makes_a_smaller_edition(processed_dir: Path, tmp_path: Path) -> None:
-    later = _run(processed_dir, tmp_path / "later").summary
-    earlier = _run(processed_dir, tmp_path / "earlier", as_of=dt.date(2018, 6, 30)).summary
+def test_as_of_makes_a_smaller_edition(good_run: GoodRun, tmp_path: Path) -> None:
+    later = good_run.summary
+    earlier = _run(good_run.processed_dir, tmp_path, as_of=dt.date(2018, 6, 30)).summary
     assert earlier["effect"]["groups_ended"] == 8 < later["effect"]["groups_ended"] == 12
     assert earlier["facts"]["groups"] == 12 < later["facts"]["groups"] == 16
 
 
-def test_a_failing_edition_keeps_the_last_outputs(processed_dir: Path, tmp_path: Path) -> None:
-    _run(processed_dir, tmp_path)
-    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+def test_a_failing_edition_keeps_the_last_outputs(
+    good_run: GoodRun, last_good_outputs: Path
+) -> None:
+    before = _files(last_good_outputs)
     with pytest.raises(AnalysisError, match=r"as_of=2017-01-01, cohorts=all"):
-        _run(processed_dir, tmp_path, as_of=dt.date(2017, 1, 1))
-    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
-    assert before == after
+        _run(good_run.processed_dir, last_good_outputs, as_of=dt.date(2017, 1, 1))
+    assert _files(last_good_outputs) == before
 
 
 def test_a_model_that_does_not_converge_writes_nothing(
-    processed_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    good_run: GoodRun, last_good_outputs: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A real non-convergence (an iteration budget of one) names the factor, and the last
     good outputs stay as they were."""
-    _run(processed_dir, tmp_path)
-    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    before = _files(last_good_outputs)
     monkeypatch.setattr(run_module, "effect_model", partial(mixed_model.effect_model, max_iter=1))
     with pytest.raises(AnalysisError, match=r"effect model, factor \w+: the mixed model did not"):
-        _run(processed_dir, tmp_path)
-    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
-    assert before == after
+        _run(good_run.processed_dir, last_good_outputs)
+    assert _files(last_good_outputs) == before
 
 
 def test_missing_processed_files_are_named(tmp_path: Path) -> None:
