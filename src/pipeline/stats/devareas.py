@@ -87,6 +87,37 @@ def _correlations(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return (xc * yc).sum(axis=1) / denominator
 
 
+def _resampled_d_and_counts(
+    x1: np.ndarray, x2: np.ndarray, picks: np.ndarray, draw: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every resample's d per factor and choice count per factor, both (B × k).
+
+    A resample enters only through how often it drew each group, so each is a weight row
+    and its sums are one matrix product: memory grows with resamples × groups, not with
+    resamples × groups × factors (2.6 GB per array at 100× the cohorts). The scores are
+    centred on their column means first, which leaves d unchanged and keeps the sums of
+    squares accurate.
+    """
+    resamples, n = draw.shape
+    offsets = (np.arange(resamples) * n)[:, None]
+    weights = np.bincount((draw + offsets).ravel(), minlength=resamples * n)
+    weights = weights.reshape(resamples, n).astype(float)
+    single = (weights > 0).sum(axis=1) < 2  # one group drawn n times: no spread at all
+
+    def variance(x: np.ndarray) -> np.ndarray:
+        x = x - x.mean(axis=0)
+        mean = weights @ x / n
+        with np.errstate(invalid="ignore", divide="ignore"):
+            var = (weights @ (x * x) - n * mean**2) / (n - 1)
+        return np.where(single[:, None], 0.0, np.maximum(var, 0.0))
+
+    var1, var2 = variance(x1), variance(x2)
+    change = weights @ (x2 - x1) / n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d = change / np.sqrt((var1 + var2) / 2)
+    return d, weights @ picks
+
+
 def bootstrap_correlation(
     t1: pd.DataFrame,
     t2: pd.DataFrame,
@@ -108,11 +139,8 @@ def bootstrap_correlation(
     x1, x2, picks = x1[complete], x2[complete], chosen.to_numpy(dtype=float)[complete]
     rng = np.random.default_rng(seed)
     draw = rng.integers(0, len(x1), size=(resamples, len(x1)))
-    a, b, c = x1[draw], x2[draw], picks[draw]  # (B, G, k)
-    pooled = np.sqrt((a.var(axis=1, ddof=1) + b.var(axis=1, ddof=1)) / 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        d = (b - a).mean(axis=1) / pooled
-    r = _correlations(c.sum(axis=1), np.where(np.isfinite(d), d, np.nan))
+    d, counts = _resampled_d_and_counts(x1, x2, picks, draw)
+    r = _correlations(counts, np.where(np.isfinite(d), d, np.nan))
     r = r[np.isfinite(r)]
     if len(r) == 0:
         return Interval(float("nan"), float("nan"), 0)
