@@ -20,6 +20,9 @@ Why the choices:
   table before writing any file, so nothing is half-written.
 - A factor whose scores have no variance at all has no model: its estimate is the (zero)
   change and its interval and p are empty, as for the paired t.
+- A fit's cost grows with the respondents (statsmodels loops over the groups in Python:
+  about 7 s CPU per factor at 100× the cohorts, with little memory), so from PARALLEL_ROWS on
+  the factors are fitted in worker processes, at most MAX_WORKERS at a time.
 """
 
 from __future__ import annotations
