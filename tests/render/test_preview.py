@@ -18,7 +18,8 @@ from urllib.request import urlopen
 
 import pytest
 
-from pipeline.render.preview import WAIT_PATH, watched_files
+from pipeline.render import render
+from pipeline.render.preview import PREVIEW_DIR, WAIT_PATH, Site, watched_files
 
 
 def _get(url: str) -> str:
@@ -104,6 +105,29 @@ def test_preview_renders_an_edit_reloads_and_stops_on_ctrl_c(book: Path) -> None
     assert preview.proc.returncode == 0, rest
     assert "[preview] stopped" in rest and "Traceback" not in rest
     assert not (book / "build" / ".preview.rendering").exists()
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_pages_rendered_again_after_edits_equal_a_full_render(book: Path) -> None:
+    """The preview reuses pandoc runs between renders: its pages after two edits (prose in
+    one chapter, a numbered heading and a reference in another) are a full render's bytes."""
+    site = Site(book, book / PREVIEW_DIR)
+    site.render()
+    _append(book / "kapitler" / "innledning.qmd", "\nEt nytt avsnitt, der p < 0,05.\n")
+    site.render()
+    _append(book / "kapitler" / "metode.qmd", "\n## Et nytt avsnitt {#sec-nytt}\n\nSe @sec-nytt.\n")
+    site.render()
+    full = render(book, renderer="builtin").out_dir
+    previewed = sorted(p.relative_to(site.out) for p in site.out.rglob("*") if p.is_file())
+    assert previewed and any(p.suffix == ".html" for p in previewed)
+    for relative in previewed:
+        assert (site.out / relative).read_bytes() == (full / relative).read_bytes(), relative
+    assert "Et nytt avsnitt, der p" in (site.out / "kapitler" / "innledning.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_the_watch_covers_sources_fragments_and_config_not_outputs(book: Path) -> None:

@@ -8,6 +8,7 @@ import pytest
 from scipy import stats
 
 from pipeline.errors import AnalysisError
+from pipeline.stats import mixed_model
 from pipeline.stats.mixed_model import MODEL_COLUMNS, effect_model, fit_change
 
 Z95 = stats.norm.ppf(0.975)
@@ -108,3 +109,45 @@ def test_effect_model_table(codebook) -> None:
     )
     assert table["estimate"].iloc[3] == pytest.approx(gtei.estimate)
     assert width.iloc[3] == pytest.approx(2 * stats.norm.ppf(0.95) * gtei.se)
+
+
+def _effect_rows(keys: list[str], groups: int, seed: int) -> pd.DataFrame:
+    data = balanced(groups=groups, n=4, slope_sd=0.4, seed=seed)
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "respondent_id": [f"R{i}" for i in range(len(data))],
+            "group_id": data["group_id"].astype("string"),
+            "wave": data["wave01"] + 1,
+            **{k: data["score"] + rng.normal(0, 0.3, len(data)) for k in keys},
+        }
+    )
+
+
+def test_fits_in_worker_processes_give_the_same_table(codebook, monkeypatch) -> None:
+    keys = codebook.factor_keys[:3]
+    effect = _effect_rows(keys, groups=9, seed=4)
+    ids = sorted(effect["group_id"].unique())
+    serial = effect_model(effect, ids, keys, confidence=0.95)
+    monkeypatch.setattr(mixed_model, "PARALLEL_ROWS", 0)
+    monkeypatch.setattr(mixed_model.os, "sched_getaffinity", lambda pid: {0, 1})
+    assert mixed_model.fit_workers(len(effect)) == 2
+    parallel = effect_model(effect, ids, keys, confidence=0.95)
+    pd.testing.assert_frame_equal(parallel, serial, check_exact=True)
+
+
+def test_a_failed_fit_in_a_worker_names_the_factor(codebook, monkeypatch) -> None:
+    keys = codebook.factor_keys[:2]
+    effect = _effect_rows(keys, groups=10, seed=2).sample(frac=0.6, random_state=1)
+    monkeypatch.setattr(mixed_model, "PARALLEL_ROWS", 0)
+    monkeypatch.setattr(mixed_model.os, "sched_getaffinity", lambda pid: {0, 1})
+    with pytest.raises(AnalysisError, match=f"factor {keys[0]}: the mixed model did not"):
+        effect_model(effect, sorted(effect["group_id"].unique()), keys, 0.95, max_iter=1)
+
+
+def test_small_data_fits_in_process_and_large_in_at_most_two_workers(monkeypatch) -> None:
+    monkeypatch.setattr(mixed_model.os, "sched_getaffinity", lambda pid: set(range(8)))
+    assert mixed_model.fit_workers(mixed_model.PARALLEL_ROWS - 1) == 1
+    assert mixed_model.fit_workers(mixed_model.PARALLEL_ROWS) == mixed_model.MAX_WORKERS == 2
+    monkeypatch.setattr(mixed_model.os, "sched_getaffinity", lambda pid: {0})
+    assert mixed_model.fit_workers(10**6) == 1

@@ -151,6 +151,31 @@ def test_bootstrap_interval_is_seeded_and_brackets_the_estimate() -> None:
     assert first.low < r < first.high
 
 
+def test_bootstrap_matches_resampling_groups_one_by_one() -> None:
+    """The weighted sums give each resample's d and choice counts as drawing the rows would."""
+    rng = np.random.default_rng(5)
+    keys = [f"f{i}" for i in range(6)]
+    index = [f"G{g}" for g in range(9)]
+    t1 = pd.DataFrame(rng.normal(5, 0.5, (9, 6)), index=index, columns=keys)
+    t2 = t1 + rng.normal(0.3, 0.4, (9, 6))
+    t2.iloc[4, 2] = np.nan  # an incomplete group is left out of the resampling
+    chosen = pd.DataFrame(rng.random((9, 6)) < 0.4, index=index, columns=keys)
+    got = devareas.bootstrap_correlation(t1, t2, chosen, 0.9, resamples=300, seed=3)
+    complete = t1.notna().all(axis=1) & t2.notna().all(axis=1)
+    a, b, c = t1[complete], t2[complete], chosen[complete].astype(float)
+    draw = np.random.default_rng(3).integers(0, len(a), size=(300, len(a)))
+    rs = []
+    for rows in draw:
+        x1, x2, picks = a.iloc[rows], b.iloc[rows], c.iloc[rows]
+        sd = np.sqrt((x1.var(ddof=1) + x2.var(ddof=1)) / 2)
+        d = (x2 - x1).mean() / sd
+        if len(set(rows)) > 1:
+            rs.append(stats.pearsonr(picks.sum(), d).statistic)
+    rs = np.array(rs)[np.isfinite(rs)]
+    assert got.resamples == len(rs)
+    assert (got.low, got.high) == pytest.approx(tuple(np.percentile(rs, [5, 95])), abs=1e-12)
+
+
 def test_followup_interval_and_minimum() -> None:
     rows = []
     t3 = [5.4, 5.6, 5.1, 5.9, 5.5, 5.2]

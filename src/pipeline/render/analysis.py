@@ -17,13 +17,12 @@ from pipeline.errors import RenderError
 from pipeline.render.apparatus import apply_apparatus
 from pipeline.render.book import Book, Chapter
 from pipeline.render.pandoc import (
+    FILTERS,
     Ast,
-    apply_filter,
     div,
     document,
     meta_string,
     read_all_markdown,
-    run_filter_file,
 )
 from pipeline.render.problems import SourceProblem, fail
 from pipeline.render.sources import Source, SourceReader
@@ -95,11 +94,11 @@ def analyse(book: Book, fmt: str = "html") -> AnalysedBook:
     blocks = [_chapter_div(source, ast) for source, ast in zip(sources, parsed, strict=True)]
     api = parsed[0]["pandoc-api-version"]
     meta = {"book-config": meta_string(json.dumps(config, ensure_ascii=False))}
-    prepared = apply_apparatus(document(api, meta, blocks), book, fmt)
-    numbered = json.loads(apply_filter(prepared, "book", "json"))
+    # book.lua numbers the book, then the project's own filters run, as Quarto runs them:
+    # all in the pandoc process that decides conditional content and citations.
+    filters = [FILTERS / "book.lua", *(book.root / name for name in book.filters)]
+    numbered = apply_apparatus(document(api, meta, blocks), book, fmt, then=filters)
     data = json.loads(numbered["meta"].pop("book-data")["c"])
-    for name in book.filters:  # the project's own filters, as Quarto runs them
-        numbered = json.loads(run_filter_file(numbered, book.root / name))
     problems = [_locate(sources, problem) for problem in data["problems"]]
     problems += _missing_images(book.root, sources, data["images"])
     fail(problems)

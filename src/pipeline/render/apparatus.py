@@ -10,7 +10,8 @@ statistics stage writes), and pandoc's citeproc resolves ``[@key]`` against
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -53,8 +54,13 @@ def flat_metadata(metadata: Mapping[str, Any], prefix: str = "") -> dict[str, An
     return flat
 
 
-def apply_apparatus(ast: Ast, book: Book, fmt: str) -> Ast:
-    """The book's AST for ``fmt`` with conditional content decided and citations resolved."""
+def apply_apparatus(ast: Ast, book: Book, fmt: str, then: Sequence[Path] = ()) -> Ast:
+    """The book's AST for ``fmt`` with conditional content decided and citations resolved.
+
+    ``then`` are Lua filters to run next in the same pandoc process: each filter runs in a
+    fresh Lua state on the document the previous one returned, as with one process per
+    filter, without writing and reading the whole book as JSON in between.
+    """
     metadata = document_metadata(book)
     flags = {k: v for k, v in flat_metadata(metadata).items() if isinstance(v, bool)}
     settings = {"format": PANDOC_FORMAT[fmt], "meta": flags}
@@ -68,11 +74,18 @@ def apply_apparatus(ast: Ast, book: Book, fmt: str) -> Ast:
         if metadata.get("csl"):
             meta["csl"] = {"t": "MetaString", "c": str(book.root / str(metadata["csl"]))}
         args += ["--lua-filter", str(FILTERS / "citations.lua"), "--fail-if-warnings"]
+    for path in then:
+        args += ["--lua-filter", str(path)]
     document = {**ast, "meta": meta}
     try:
         return json.loads(run_pandoc(args, json.dumps(document, ensure_ascii=False)))
     except RenderError as exc:
-        raise RenderError(f"conditional content or citations ({fmt}): {exc}") from exc
+        what = (
+            "conditional content, citations or filters"
+            if then
+            else "conditional content or citations"
+        )
+        raise RenderError(f"{what} ({fmt}): {exc}") from exc
 
 
 def _citeproc_lang(lang: str) -> str:

@@ -131,12 +131,6 @@ def apply_filter(ast: Ast, name: str, to: str, *extra: str) -> str:
     return run_pandoc(args, json.dumps(ast, ensure_ascii=False))
 
 
-def run_filter_file(ast: Ast, path: Path) -> str:
-    """Run a project filter (a path named in ``_quarto.yml``) on ``ast``; JSON out."""
-    args = ["--from", "json", "--to", "json", "--lua-filter", str(path)]
-    return run_pandoc(args, json.dumps(ast, ensure_ascii=False))
-
-
 def meta_string(value: str) -> dict[str, Any]:
     return {"t": "MetaString", "c": value}
 

@@ -20,13 +20,20 @@ Why the choices:
   table before writing any file, so nothing is half-written.
 - A factor whose scores have no variance at all has no model: its estimate is the (zero)
   change and its interval and p are empty, as for the paired t.
+- A fit's cost grows with the respondents (statsmodels loops over the groups in Python:
+  about 7 s CPU per factor at 100× the cohorts, with little memory), so from PARALLEL_ROWS on
+  the factors are fitted in worker processes, at most MAX_WORKERS at a time.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import warnings
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -42,6 +49,14 @@ BOUNDARY_VARIANCE = 0.01
 
 MAX_ITER = 200
 """Iterations for one fit; the start values make 5–20 the rule."""
+
+PARALLEL_ROWS = 20_000
+"""Respondent rows from which the fits run in worker processes. Below, starting a worker
+(importing statsmodels, about a second) costs more than the fits it would share."""
+
+MAX_WORKERS = 2
+"""Worker processes at most. Each holds statsmodels and one factor's rows (about 250 MB
+at 100× the cohorts), so two keep the stage under 1 GB; the machines have two cores."""
 
 MODEL_COLUMNS = [
     "factor", "estimate", "ci_low", "ci_high", "p", "p_holm",
@@ -187,12 +202,37 @@ def effect_model(
     the family of tests).
     """
     scores = model_rows(effect, group_ids, factor_keys)
-    rows = []
-    for key in [*factor_keys, GTEI]:
-        data = scores[["group_id", "wave01", key]].dropna().rename(columns={key: "score"})
-        fit = fit_change(data, key, confidence, max_iter)
-        rows.append({"factor": key, **{k: v for k, v in fit.__dict__.items() if k != "se"}})
+    keys = [*factor_keys, GTEI]
+    frames = (
+        scores[["group_id", "wave01", key]].dropna().rename(columns={key: "score"}) for key in keys
+    )
+    workers = fit_workers(len(scores))
+    arguments = (frames, keys, repeat(confidence), repeat(max_iter))
+    if workers > 1:
+        # forkserver: the stage may run in a notebook kernel, whose threads make fork unsafe;
+        # the server imports this module (statsmodels) once and forks the workers from it
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            fits = list(pool.map(fit_change, *arguments))
+    else:
+        fits = list(map(fit_change, *arguments))
+    rows = [
+        {"factor": key, **{k: v for k, v in fit.__dict__.items() if k != "se"}}
+        for key, fit in zip(keys, fits, strict=True)
+    ]
     table = pd.DataFrame(rows)
     table["random_slope"] = table["random_slope"].astype("boolean")
     table["p_holm"] = holm(table["p"].where(table["factor"] != GTEI))
     return table[MODEL_COLUMNS]
+
+
+def fit_workers(n_rows: int) -> int:
+    """Processes for the fits: one below PARALLEL_ROWS, else the free cores up to MAX_WORKERS.
+
+    Each fit is deterministic and the results are collected in factor order, so the table
+    is the same whichever process fitted a factor.
+    """
+    if n_rows < PARALLEL_ROWS:
+        return 1
+    return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0))))

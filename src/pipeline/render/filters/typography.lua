@@ -18,18 +18,23 @@ local MONTHS = {
 
 function Inlines(inlines)
   -- Non-breaking spaces where a line break would split a unit or start a line with a
-  -- dash: "d = 1,86", "p < 0,001", "30. juni", "staten – erfaringer".
+  -- dash: "d = 1,86", "p < 0,001", "30. juni", "staten – erfaringer". A list left as it
+  -- was is not handed back (nil): pandoc then keeps it without reading it again from Lua.
+  local changed = false
   for i = 2, #inlines - 1 do
-    local before, after = inlines[i - 1], inlines[i + 1]
-    if inlines[i].t == "Space" and before.t == "Str" and after.t == "Str" then
-      local word = after.text:gsub("%p+$", "")
-      if RELATIONS[before.text] or RELATIONS[after.text] or after.text == "–"
-        or (before.text:match("^%(?%d%d?%.$") and MONTHS[word]) then
-        inlines[i] = pandoc.Str(NBSP)
+    if inlines[i].t == "Space" then
+      local before, after = inlines[i - 1], inlines[i + 1]
+      if before.t == "Str" and after.t == "Str" then
+        local word = after.text:gsub("%p+$", "")
+        if RELATIONS[before.text] or RELATIONS[after.text] or after.text == "–"
+          or (before.text:match("^%(?%d%d?%.$") and MONTHS[word]) then
+          inlines[i] = pandoc.Str(NBSP)
+          changed = true
+        end
       end
     end
   end
-  return inlines
+  return changed and inlines or nil
 end
 
 function BlockQuote(quote)
