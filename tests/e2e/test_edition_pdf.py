@@ -101,11 +101,11 @@ def _chapter_starts(reader: PdfReader) -> set[int]:
     }
 
 
-def _fill(png: bytes) -> float:
+def _fill(png: bytes, top_mm: float = BODY_TOP_MM, bottom_mm: float = BODY_BOTTOM_MM) -> float:
     """How far down the body the last ink reaches, as a share of the body's height."""
     image = Image.open(io.BytesIO(png)).convert("L")
     width, height = image.size
-    top, bottom = (round(height * mm / PAGE_MM) for mm in (BODY_TOP_MM, BODY_BOTTOM_MM))
+    top, bottom = (round(height * mm / PAGE_MM) for mm in (top_mm, bottom_mm))
     ink = [y for y in range(top, bottom) if image.crop((0, y, width, y + 1)).getextrema()[0] < 200]
     return 0.0 if not ink else (ink[-1] - top) / (bottom - top)
 
