@@ -84,16 +84,14 @@ def _start(root: Path, log: Path, *args: str) -> subprocess.Popen[bytes]:
         )
 
 
-def test_a_second_make_does_nothing_quickly(latest: Build) -> None:
+def test_a_second_make_does_nothing(latest: Build) -> None:
+    """How quickly is benchmarks/floor.py's no-op figure: a timed test fails on a busy machine."""
     _complete(latest.root)
-    started = time.perf_counter()
     again = make(latest.root, *ARGS)
-    elapsed = time.perf_counter() - started
     log = again.stdout + again.stderr
     assert again.returncode == 0, log
     assert "report is up to date" in log
     assert "done in" not in log and "rendered" not in log
-    assert elapsed < 3, f"a no-op make report took {elapsed:.2f} s"  # ~0.3 s on an idle machine
 
 
 def test_editing_prose_reruns_only_the_render(latest: Build) -> None:
