@@ -43,7 +43,7 @@ DATA_STAGES: tuple[StageSpec, ...] = (
         "statistics",
         "02_statistics.ipynb",
         ("stats", "report"),
-        ("codebook.yaml", "programme.yaml"),
+        ("codebook.yaml", "programme.yaml", "published.yaml"),
     ),
     StageSpec("figures", "03_figures.ipynb", ("figures",), ("programme.yaml",)),
 )
