@@ -62,9 +62,9 @@ def test_the_pdf_record_paragraph_names_data_date_code_and_where_the_rest_is() -
     }
     text = record_paragraph(prov)
     assert "syntetiske data" in text and "per 30. juni 2019" in text
-    assert "versjon 273c334." in text and "273c334d" not in text  # short, no checksum
+    assert "273c334d" not in text  # the short commit, no checksum
     assert "HTML-utgaven" in text and "build-manifest.json" not in text
-    assert "Tall, tabeller og figurer er beregnet automatisk" in text
+    assert "Tallene er beregnet med programkoden i versjon 273c334." in text
     mixed = record_paragraph({**prov, "real_cohorts": [17], "code": {"commit": None}})
     assert "(kull 17)" in mixed and "(kull 0–2)" in mixed and "ukjent versjon" in mixed
 
