@@ -62,6 +62,10 @@ class Paths:
         return self.root / "data" / "reference" / "programme.yaml"
 
     @property
+    def published(self) -> Path:
+        return self.root / "data" / "reference" / "published.yaml"
+
+    @property
     def notebooks(self) -> Path:
         return self.root / "notebooks"
 

@@ -20,6 +20,7 @@ import yaml
 from pipeline.data.codebook import load_codebook
 from pipeline.data.marker import is_synthetic_cohort
 from pipeline.data.synth import write_synthetic
+from pipeline.data.synth.cohorts import RENAMED
 
 REPO = Path(__file__).resolve().parents[2]
 PUBLISHED = REPO / "data" / "reference" / "published.yaml"
@@ -149,9 +150,9 @@ def test_cohorts_and_groups_follow_the_programme(raw: Raw, published: dict) -> N
     assert len(groups) == 63 and groups["group_id"].is_unique
     for kull, spec in cohorts.items():
         names = groups.loc[groups["kull"] == kull, "organisation"].tolist()
-        assert names[: len(spec["orgs"])] == spec["orgs"]
+        assert names[: len(spec["orgs"])] == [RENAMED.get(o, o) for o in spec["orgs"]]
         assert len(names) == len(spec["orgs"]) + spec.get("unnamed_groups", 0)
-    named = [org for spec in cohorts.values() for org in spec["orgs"]]
+    named = [RENAMED.get(org, org) for spec in cohorts.values() for org in spec["orgs"]]
     unnamed = groups.loc[~groups["organisation"].isin(named)]
     assert unnamed["kull"].tolist() == [16] and unnamed["organisation"].tolist() == ["ikke oppgitt"]
     ministry = groups["organisation"].str.endswith("departementet")

@@ -9,8 +9,11 @@ import pandas as pd
 import pytest
 
 from pipeline.figures.effect import (
+    COHEN_BANDS,
     FULL_SIZE_ROWS,
     axis_range,
+    correlation_text,
+    dev_area_figure,
     effect_rows,
     gtei_change_figure,
     notable_factors,
@@ -119,3 +122,30 @@ def test_gtei_change_figure_stays_within_the_printed_page_however_many_groups(re
         tall = gtei_change_figure(many, 0.9, 1.96).figure.get_size_inches()[1] * 2.54
     assert few < GTEI_CHANGE_MAX_CM  # a short list keeps its natural height
     assert tall == pytest.approx(GTEI_CHANGE_MAX_CM)
+
+
+def test_the_correlation_is_given_with_its_bootstrap_interval_not_a_p_value():
+    correlation = {"r": 0.6412, "p": 0.0004, "boot_ci_low": 0.444, "boot_ci_high": 0.696}
+    assert correlation_text(correlation) == "r = 0,64 (bootstrap-KI 0,44 til 0,70)"
+    assert correlation_text({"r": 0.6412, "p": 0.0004}) == "r = 0,64"  # no interval computed
+    assert correlation_text({"r": float("nan"), "p": float("nan")}) == "r kan ikke beregnes"
+
+
+def test_each_band_is_named_just_above_its_own_line(results_dir):
+    """Figur D.3: a band's name sits above its lower line (inside the band it names), so
+    «stor» cannot be read as naming the band below 0,8."""
+    results = load_results(results_dir)
+    with house_style():
+        built = dev_area_figure(results.factors, results.summary["correlation"])
+    ax = built.figure.axes[0]
+    names = {name: value for value, name in COHEN_BANDS}
+    labels = [t for t in ax.texts if t.get_text() in names]
+    assert sorted(t.get_text() for t in labels) == sorted(names)
+    built.figure.canvas.draw()
+    to_pixels = ax.transData.transform
+    for label in labels:
+        line_y = to_pixels((0, names[label.get_text()]))[1]
+        box = label.get_window_extent()
+        assert box.y0 >= line_y, label.get_text()  # the whole name above its line
+        assert box.y0 - line_y < 0.5 * box.height  # and close to it
+        assert box.x1 <= ax.get_window_extent().x1 + 0.5  # inside the plot, at its right edge

@@ -111,3 +111,14 @@ def test_downloads_are_read_from_the_book_section(project: Path) -> None:
         config.read_text("utf-8").replace("book:\n", "book:\n  downloads: [pdf]\n", 1), "utf-8"
     )
     assert load_book(project).downloads == ("pdf",)
+
+
+def test_the_book_title_and_subtitle_are_metadata_in_every_chapter(project: Path) -> None:
+    """Quarto 1.10.18 resolves {{< meta book.subtitle >}} in any chapter (HTML and Typst),
+    so the colophon can repeat the cover's subtitle from the one value in _quarto.yml; the
+    promoted top-level keys (author) stay known in index.qmd only (quarto-cli#8675)."""
+    book = load_book(project)
+    assert book.metadata["book"]["title"] == book.title
+    assert book.metadata["book"].get("subtitle") == book.subtitle
+    assert "chapters" not in book.metadata["book"]  # the project's structure stays out
+    assert "author" not in book.metadata

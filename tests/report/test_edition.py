@@ -13,8 +13,10 @@ from pipeline.report.publication import Edition
 BUILT = dt.date(2026, 11, 25)
 
 
-def _groups(*ends: str | None) -> pd.DataFrame:
+def _groups(*ends: str | None, organisation: str = "Kartverket") -> pd.DataFrame:
     return pd.DataFrame({"group_id": [f"g{i}" for i in range(len(ends))],
+                         "organisation": [organisation] * len(ends),
+                         "start_date": pd.to_datetime(["2018-09-01"] * len(ends)),
                          "end_date": pd.to_datetime(list(ends))})  # fmt: skip
 
 
@@ -60,7 +62,28 @@ def test_the_pdf_record_paragraph_names_data_date_code_and_where_the_rest_is() -
     }
     text = record_paragraph(prov)
     assert "syntetiske data" in text and "per 30. juni 2019" in text
-    assert "versjon 273c334." in text and "273c334d" not in text  # short, no checksum
-    assert "nettsider" in text and "build-manifest.json" not in text
+    assert "273c334d" not in text  # the short commit, no checksum
+    assert "HTML-utgaven" in text and "build-manifest.json" not in text
+    assert "Tallene er beregnet med programkoden i versjon 273c334." in text
     mixed = record_paragraph({**prov, "real_cohorts": [17], "code": {"commit": None}})
     assert "(kull 17)" in mixed and "(kull 0–2)" in mixed and "ukjent versjon" in mixed
+
+
+def test_an_unnamed_organisation_is_flagged_only_once_its_group_has_started() -> None:
+    unnamed = _groups("2019-05-01", organisation="ikke oppgitt")
+    before = Edition(dt.date(2018, 6, 30), None, BUILT)
+    after = Edition(dt.date(2019, 6, 30), None, BUILT)
+    assert edition_metadata(unnamed, before)["edition"]["org_not_given"] is False
+    assert edition_metadata(unnamed, after)["edition"]["org_not_given"] is True
+    named = edition_metadata(_groups("2019-05-01"), after)["edition"]
+    assert named["org_not_given"] is False
+
+
+def test_only_the_synthetic_2019_edition_lists_its_calibration_gaps() -> None:
+    def flag(as_of: dt.date, synthetic: bool) -> bool:
+        edition = Edition(as_of, None, BUILT)
+        return edition_metadata(_groups("2019-05-01"), edition, synthetic)["edition"]["calibration"]
+
+    assert flag(dt.date(2019, 6, 30), synthetic=True)
+    assert not flag(dt.date(2019, 6, 30), synthetic=False)  # real answers: nothing calibrated
+    assert not flag(dt.date(2026, 11, 30), synthetic=True)  # not the 2019 report's date

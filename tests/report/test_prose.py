@@ -78,3 +78,40 @@ def test_no_sentence_repeats_the_seed_documents() -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stdout
+
+
+ENDED = 'when-meta="edition.programme_ended"'
+PRESENT_TENSE = (
+    "har to hovedtemaer", "går gjennom det samme løpet", "deltar med hele", "varer i",
+    "deltar ledergruppene", "Kullet møtes", "Samlingene veksler", "hjelper programstaben",
+    "kan få inntil", "Den første kartleggingen gir",
+)  # fmt: skip
+
+
+def edition_text(text: str, ended: bool) -> str:
+    """The source as an edition reads it: the programme_ended conditions resolved."""
+    drop, keep = "content-hidden", "content-visible"
+    if not ended:
+        drop, keep = keep, drop
+    text = re.sub(rf"^::: \{{\.{drop} {ENDED}\}}\n.*?^:::\n", "", text, flags=re.M | re.S)
+    text = re.sub(rf"^::: \{{\.{keep} {ENDED}\}}\n(.*?)^:::\n", r"\1", text, flags=re.M | re.S)
+    text = re.sub(rf"\[[^\]]*\]\{{\.{drop} {ENDED}\}}", "", text)
+    return re.sub(rf"\[([^\]]*)\]\{{\.{keep} {ENDED}\}}", r"\1", text)
+
+
+def _programme_sections(text: str) -> str:
+    """Sections 1.2-1.3 (Bakgrunn, Om programmet) up to the facts about who took part."""
+    return text[text.index("## Bakgrunn") : text.index("En fyldigere beskrivelse står i")]
+
+
+def test_the_programme_description_is_past_once_the_programme_has_ended() -> None:
+    """Chapter 1's account of how the programme works: present tense while it runs (the 2019
+    edition), past tense in an edition whose data show every group ended (issue 14, point 9)."""
+    source = (PATHS.report / "01-innledning.qmd").read_text(encoding="utf-8")
+    running = _programme_sections(edition_text(source, ended=False))
+    ended = _programme_sections(edition_text(source, ended=True))
+    for phrase in PRESENT_TENSE:
+        assert phrase in running, phrase
+        assert phrase not in ended, phrase
+    assert "Programmet hadde to hovedtemaer" in ended and "Kullet møttes" in ended
+    assert "{.content-" not in ended and "{.content-" not in running

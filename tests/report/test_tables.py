@@ -135,3 +135,37 @@ def test_effect_model_lists_every_factor_under_level_two_headings(codebook) -> N
         assert f"- **{f.label}**" in markdown and f.definition in markdown
     assert "(også kalt teamfungering)" in markdown
     assert markdown.endswith("\n") and not markdown.endswith("\n\n")
+
+
+def test_the_participant_note_names_the_pilot_and_the_skipped_number() -> None:
+    assert tables.kull_note([0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12]) == (
+        " Kull 0 var pilotkullet. Numrene følger programmets egen nummerering, som ikke har "
+        "noe kull 8."
+    )
+    assert tables.kull_note([1, 2, 3]) == ""  # no pilot, nothing skipped
+    assert tables.kull_note([0, 3, 6]).endswith("som ikke har kull 1, 2, 4 og 5.")
+    # kull 1-2 and 4-5 left out by the edition's selection are not missing from the programme
+    assert tables.kull_note([0, 3, 6, 9], selected=[0, 3, 6, 7, 8, 9]).endswith(
+        "som ikke har kull 7 og 8."
+    )
+    assert tables.kull_note([0, 3], selected=[0, 3]) == " Kull 0 var pilotkullet."
+    assert tables.kull_note([]) == ""
+
+
+def test_the_participant_table_says_names_are_as_at_participation() -> None:
+    participants = pd.DataFrame(
+        {
+            "kull": [0, 9],
+            "group_id": ["a", "b"],
+            "organisation": ["Klima- og miljødepartementet", "Politidirektoratet"],
+            "org_type": ["departement", "direktorat"],
+            "start_date": pd.to_datetime(["2015-09-01", "2018-09-01"]),
+            "end_date": pd.to_datetime(["2016-06-01", "2019-05-01"]),
+            "members": [7, 8],
+        }
+    )
+    caption = tables.deltakere(participants, dt.date(2019, 6, 30)).splitlines()[-1]
+    assert "Kull 0 var pilotkullet" in caption and "ikke har noe kull 1, 2" not in caption
+    assert "ikke har kull 1, 2, 3, 4, 5, 6, 7 og 8" in caption
+    assert "navnet de hadde da de deltok" in caption
+    assert "andre underliggende virksomheter" in caption

@@ -332,3 +332,71 @@ def test_the_last_end_is_the_month_the_last_group_ended() -> None:
     ends = pd.DataFrame({"end_date": ["2021-03-31", "2021-12-10", None]})
     assert last_end_text(ends) == "desember 2021"
     assert last_end_text(pd.DataFrame({"end_date": [None]})) == "ukjent"
+
+
+def test_two_equal_d_values_are_said_once() -> None:
+    from pipeline.report.variables import d_pair_phrase
+
+    same = d_pair_phrase(("Klare bestillinger", "0,69"), ("Møteforberedelser", "0,69"))
+    assert same == (
+        "Effect-faktorene «Klare bestillinger» og «Møteforberedelser» hadde begge en "
+        "effektstørrelse på d = 0,69."
+    )
+    different = d_pair_phrase(("Klare bestillinger", "0,69"), ("Møteforberedelser", "0,54"))
+    assert "begge" not in different
+    assert "«Klare bestillinger» hadde en effektstørrelse på d = 0,69" in different
+    assert different.endswith("«Møteforberedelser» hadde d = 0,54.")
+
+
+def test_the_pair_sentence_compares_the_printed_values(summary, effect_table, change_counts, items):
+    rows = effect_table.set_index("factor")
+    rows.loc["klare_bestillinger", "d"] = 0.6912
+    rows.loc["moteforberedelser", "d"] = 0.6888  # both print as 0,69
+    v = build_variables(summary, rows.reset_index(), change_counts, items)
+    assert (
+        "hadde begge en effektstørrelse på d = 0,69"
+        in v["effect"]["pairs"]["bestillinger_forberedelser"]
+    )
+    rows.loc["moteforberedelser", "d"] = 0.5
+    v = build_variables(summary, rows.reset_index(), change_counts, items)
+    assert "begge" not in v["effect"]["pairs"]["bestillinger_forberedelser"]
+
+
+def test_the_holm_sentence_reads_naturally_for_equal_and_different_counts() -> None:
+    from pipeline.report.variables import holm_sentence
+
+    assert holm_sentence(24, 24, 24) == (
+        "Uten justering er endringen statistisk signifikant for 24 av faktorene med den "
+        "parede t-testen, og alle er det fortsatt etter justeringen, både med t-testen og "
+        "i modellen."
+    )
+    assert holm_sentence(24, 20, 20).endswith(
+        "og etter justeringen gjelder det 20, både med t-testen og i modellen."
+    )
+    assert holm_sentence(12, 9, 8).endswith(
+        "og etter justeringen gjelder det ni med t-testen og åtte i modellen."
+    )
+    assert holm_sentence(3, 0, 0).endswith("verken med t-testen eller i modellen.")
+    assert holm_sentence(0, 0, 1).startswith(
+        "Uten justering er endringen ikke statistisk signifikant for noen av faktorene"
+    )
+
+
+def test_a_shown_follow_up_names_the_self_selection() -> None:
+    from pipeline.report.variables import SELF_SELECTED
+
+    shown = {"groups": 6, "gtei_groups": 6, "shown": True, "min_groups": 5, "gtei_t2": 5.56,
+             "gtei_t3": 5.46, "gtei_diff_t3_t2": -0.1, "ci_low": -0.25,
+             "ci_high": 0.05}  # fmt: skip
+    assert followup_sentence(shown, 0.95).endswith(SELF_SELECTED)
+    assert "valgte selv" in SELF_SELECTED
+    hidden = followup_sentence({**shown, "groups": 2, "shown": False}, 0.95)
+    assert SELF_SELECTED not in hidden  # no figure shown, nothing to qualify
+
+
+def test_groups_without_an_organisation_are_counted(summary, effect_table, change_counts, items):
+    participants = pd.DataFrame(
+        {"organisation": ["Kartverket", "ikke oppgitt", " Ikke oppgitt ", "NOKUT"]}
+    )
+    v = build_variables(summary, effect_table, change_counts, items, participants=participants)
+    assert v["facts"]["not_given"] == "2" and v["ord"]["facts"]["not_given"] == "to"

@@ -43,7 +43,7 @@ DATA_STAGES: tuple[StageSpec, ...] = (
         "statistics",
         "02_statistics.ipynb",
         ("stats", "report", "format"),
-        ("codebook.yaml", "programme.yaml"),
+        ("codebook.yaml", "programme.yaml", "published.yaml"),
     ),
     StageSpec("figures", "03_figures.ipynb", ("figures", "format"), ("programme.yaml",)),
 )

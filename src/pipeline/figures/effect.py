@@ -28,7 +28,6 @@ from pipeline.figures.style import (
     decimal_axis,
     decimal_comma,
     format_number,
-    format_p,
     format_signed,
     new_figure,
     quote,
@@ -394,15 +393,18 @@ def notable_factors(factors: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cohen_bands(ax: Axes) -> None:
+    """Each band's lower line, named just above it at the right edge: inside its own band,
+    so the name cannot be read as belonging to the band below."""
     for value, name in COHEN_BANDS:
         ax.axhline(value, color=GREY, linewidth=0.6, linestyle=(0, (1, 2)), zorder=0)
         note(
             ax,
             name,
             (1, value),
-            (4, 0),
-            "left",
+            (-2, 1.5),
+            "right",
             ("axes fraction", "data"),
+            va="bottom",
             fontsize=SMALL_FONT_SIZE,
             color="#595959",
         )
@@ -471,11 +473,19 @@ def dev_area_caption(n_factors: int, n_groups: int) -> str:
 
 
 def correlation_text(correlation: dict) -> str:
-    """``r = 0,64 (p < 0,01)``, or a plain statement when r is undefined (no variation)."""
-    r, p = correlation.get("r"), correlation.get("p")
-    if r is None or p is None or math.isnan(float(r)) or math.isnan(float(p)):
+    """``r = 0,64 (bootstrap-KI 0,44 til 0,70)``, or a plain statement when r is undefined.
+
+    No p-value: the factors are not independent, so the ordinary p overstates the certainty
+    (appendix C); the bootstrap interval over groups is the uncertainty the report gives.
+    """
+    r = correlation.get("r")
+    if r is None or math.isnan(float(r)):
         return "r kan ikke beregnes"
-    return f"r = {format_number(float(r))} ({format_p(float(p))})"
+    low, high = correlation.get("boot_ci_low"), correlation.get("boot_ci_high")
+    if low is None or high is None or math.isnan(float(low)) or math.isnan(float(high)):
+        return f"r = {format_number(float(r))}"
+    interval = f"{format_number(float(low))} til {format_number(float(high))}"
+    return f"r = {format_number(float(r))} (bootstrap-KI {interval})"
 
 
 def dev_area_alt(data: pd.DataFrame, correlation: dict, n_groups: int) -> str:

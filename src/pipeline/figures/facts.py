@@ -41,8 +41,8 @@ def tiles(facts: dict) -> list[Tile]:
     years = first if first == last else f"{first}–{last}"
     return [
         Tile(str(facts["groups"]), "ledergrupper"),
-        Tile(str(facts["departementer"]), "departementer"),
-        Tile(str(facts["direktorater"]), "direktorater"),
+        Tile(str(facts["departementer"]), "fra departementer"),
+        Tile(str(facts["direktorater"]), "fra direktorater o.l."),
         Tile(str(facts["cohorts"]), "kull", f"startet {years}"),
         Tile(str(facts["leaders"]), "ledere"),
         Tile(format_pct(facts["women_pct"]), "kvinner", f"og {format_pct(facts['men_pct'])} menn"),
@@ -105,9 +105,9 @@ def facts_caption(facts: dict, as_of: str) -> str:
 
 def facts_alt(facts: dict) -> str:
     return (
-        f"Panel med nøkkeltall: {facts['groups']} ledergrupper fra "
-        f"{facts['departementer']} departementer og {facts['direktorater']} direktorater i "
-        f"{facts['cohorts']} kull, til sammen {facts['leaders']} ledere, "
+        f"Panel med nøkkeltall: {facts['groups']} ledergrupper i {facts['cohorts']} kull, "
+        f"{facts['departementer']} fra departementer og {facts['direktorater']} fra "
+        f"direktorater og andre underliggende virksomheter, til sammen {facts['leaders']} ledere, "
         f"{format_pct(facts['women_pct'])} kvinner og {format_pct(facts['men_pct'])} menn. "
         f"En ledergruppe hadde i snitt {format_number(facts['mean_group_size'], 1)} medlemmer "
         f"(fra {facts['min_group_size']} til {facts['max_group_size']}), og "

@@ -175,7 +175,7 @@ def load_book(root: Path) -> Book:
         toc_depth={name: _toc_depth(config, formats.get(name, {})) for name in FORMATS},
         typst_options=formats.get("typst", {}),
         css=_css(formats.get("html", {}), root, text),
-        metadata={k: v for k, v in config.items() if k not in PROJECT_KEYS},
+        metadata={k: v for k, v in config.items() if k not in PROJECT_KEYS} | _book_titles(book),
         index_metadata=_index_metadata(config, book),
         downloads=tuple(str(d) for d in book.get("downloads") or ()),
         filters=_filters(config, text, root),
@@ -405,6 +405,17 @@ def _number_depth(config: dict[str, Any], formats: dict[str, dict[str, Any]], te
 def _toc_depth(config: dict[str, Any], options: dict[str, Any]) -> int:
     depth = options.get("toc-depth", config.get("toc-depth", 3))
     return depth if isinstance(depth, int) and depth > 0 else 3
+
+
+BOOK_TITLE_KEYS = ("title", "subtitle")
+"""``book.*`` keys Quarto resolves in every chapter (``{{< meta book.subtitle >}}``; checked
+with Quarto 1.10.18, HTML and Typst), unlike the promoted top-level ``author`` (#8675)."""
+
+
+def _book_titles(book: dict[str, Any]) -> dict[str, Any]:
+    """``{"book": {"title": …, "subtitle": …}}`` for ``{{< meta >}}`` in every chapter."""
+    titles = {key: book[key] for key in BOOK_TITLE_KEYS if key in book}
+    return {"book": titles} if titles else {}
 
 
 def _index_metadata(config: dict[str, Any], book: dict[str, Any]) -> dict[str, Any]:

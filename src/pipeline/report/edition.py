@@ -18,6 +18,8 @@ import yaml
 
 from pipeline.format.numbers import fmt_date
 from pipeline.report.publication import Edition
+from pipeline.report.published import CALIBRATION_DATE
+from pipeline.report.variables import not_given_count
 
 DRAFT_LABEL = "Utkast"
 DFO_FROM = dt.date(2020, 1, 1)
@@ -38,6 +40,12 @@ def programme_ended(groups: pd.DataFrame, as_of: dt.date) -> bool:
     return bool(ended.all())
 
 
+def org_not_given(groups: pd.DataFrame, as_of: dt.date) -> bool:
+    """True when a group that had started by ``as_of`` has no organisation name in the data."""
+    started = groups[groups["start_date"] <= pd.Timestamp(as_of)]
+    return not_given_count(started) > 0
+
+
 def edition_metadata(
     groups: pd.DataFrame, published: Edition, synthetic: bool = False
 ) -> dict[str, dict[str, object]]:
@@ -55,6 +63,8 @@ def edition_metadata(
             "programme_running": not programme_ended(groups, as_of),
             "after_2019": as_of >= DFO_FROM,
             "synthetic": synthetic,
+            "calibration": synthetic and as_of == CALIBRATION_DATE,
+            "org_not_given": org_not_given(groups, as_of),
             "draft": draft,
             "data_date": f"Datagrunnlag per {fmt_date(as_of)}",
             "publication": status,

@@ -18,6 +18,7 @@ from pipeline.report import tables
 from pipeline.report.edition import edition_metadata, edition_yaml
 from pipeline.report.effect_model import effect_model_markdown
 from pipeline.report.publication import edition, edition_variables
+from pipeline.report.published import load_published
 from pipeline.report.quotes import load_free_text, load_quotes, quote_fragments
 from pipeline.report.variables import build_variables, last_end_text, variables_yaml
 from pipeline.stats import selection
@@ -39,6 +40,8 @@ def generated_files(
         results.evaluation_items,
         programme,
         model=results.effect_model,
+        participants=results.participants,
+        published=load_published(),
     )
     variables["definisjon"] = {f.key: f.definition for f in codebook.factors}
     p = results.params
@@ -55,7 +58,7 @@ def generated_files(
         "tables/_evaluering.md": tables.evaluering(
             results.evaluation_items, codebook, summary["evaluation"]
         ),
-        "tables/_deltakere.md": tables.deltakere(results.participants, p.as_of),
+        "tables/_deltakere.md": tables.deltakere(results.participants, p.as_of, p.cohorts),
         "tables/_inndata.md": tables.inndata(validation),
     }
 

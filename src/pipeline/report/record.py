@@ -47,8 +47,8 @@ def record_paragraph(prov: Mapping[str, object]) -> str:
     code = prov.get("code") or {}
     version = short_code_version(code if isinstance(code, Mapping) else {})
     return (
-        f"Denne utgaven bygger på {data}, med datagrunnlag per {when}. Den er laget "
-        f"automatisk med programkoden i {version}. Hvilke datafiler, programvareversjoner "
-        "og innstillinger den bygger på, står i den tekniske dokumentasjonen på "
-        "rapportens nettsider.\n"
+        f"Denne utgaven bygger på {data}, med datagrunnlag per {when}. Tallene er beregnet "
+        f"med programkoden i {version}. Hvilke datafiler, programvareversjoner og "
+        "innstillinger den bygger på, står i den tekniske dokumentasjonen i HTML-utgaven av "
+        "rapporten (vedlegg C).\n"
     )

@@ -161,8 +161,42 @@ def _period(start: pd.Timestamp, end: pd.Timestamp) -> str:
     return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
 
 
-def deltakere(participants: pd.DataFrame, as_of: dt.date) -> str:
-    """The participating organisations by cohort; a running group's period is open (``2019–``)."""
+PILOT_KULL = 0
+"""The programme's pilot cohort (2015-2016) is numbered 0; the ordinary ones start at 1."""
+
+
+def kull_note(kull: Sequence[int], selected: Sequence[int] | None = None) -> str:
+    """The table note on the cohort numbers: the pilot, and numbers the programme skipped.
+
+    The data only show that a number is missing (the programme's own numbering has no kull
+    8); the note says so without inventing a reason. A number left out by the edition's
+    cohort selection (``selected``; None = all) is not missing from the programme.
+    """
+    present = sorted(set(kull))
+    if not present:
+        return ""
+    note = " Kull 0 var pilotkullet." if PILOT_KULL in present else ""
+    skipped = sorted(set(range(present[0], present[-1] + 1)) - set(present))
+    if selected is not None:
+        skipped = [k for k in skipped if k in set(selected)]
+    if skipped:
+        names = ", ".join(str(k) for k in skipped[:-1])
+        numbers = f"{names} og {skipped[-1]}" if names else str(skipped[-1])
+        note += (
+            f" Numrene følger programmets egen nummerering, som ikke har noe kull {numbers}."
+            if len(skipped) == 1
+            else f" Numrene følger programmets egen nummerering, som ikke har kull {numbers}."
+        )
+    return note
+
+
+def deltakere(
+    participants: pd.DataFrame, as_of: dt.date, cohorts: Sequence[int] | None = None
+) -> str:
+    """The participating organisations by cohort; a running group's period is open (``2019–``).
+
+    ``cohorts`` is the edition's cohort selection (None = all), for the note on numbering.
+    """
     rows = [
         [
             str(int(r.kull)),
@@ -177,6 +211,9 @@ def deltakere(participants: pd.DataFrame, as_of: dt.date) -> str:
         f"Ledergrupper som hadde startet i programmet per {fmt_date(as_of)}, etter kull "
         f"({fmt_int(len(participants))} ledergrupper)."
         + (" Periode uten sluttår: gruppen var fortsatt i programmet." if running else "")
+        + kull_note([int(k) for k in participants["kull"]], cohorts)
+        + " Virksomhetene står med det navnet de hadde da de deltok, og typen «Direktorat» "
+        "omfatter også andre underliggende virksomheter."
     )
     return captioned(
         pipe_table(["Kull", "Virksomhet", "Type", "Periode"], rows, "rlll"),

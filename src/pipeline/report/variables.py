@@ -14,6 +14,7 @@ import pandas as pd
 import yaml
 
 from pipeline.data.layout import kull_list
+from pipeline.data.synth.cohorts import NOT_GIVEN
 from pipeline.format.house_style import running_text, with_word_forms
 from pipeline.format.numbers import (
     MONTHS,
@@ -24,13 +25,14 @@ from pipeline.format.numbers import (
     fmt_pct,
     fmt_plain,
 )
+from pipeline.report.published import published_variables
 from pipeline.stats.effect import EFFECT_BANDS, GTEI, RELIABLE_Z, SIGNIFICANCE
 
 SYNTHETIC_NOTICE = (
     "Tallene i denne utgaven er beregnet fra syntetiske data, ikke fra virkelige svar. "
     "Dataene er generert og kalibrert slik at utgaven per 30. juni 2019 gjengir tallene "
-    "som ble publisert i 2019-rapporten; alle svar og resultater for enkeltgrupper og "
-    "enkeltpersoner er oppdiktet."
+    "som ble publisert i 2019-rapporten, noen av dem med små avvik i siste desimal; alle "
+    "svar og resultater for enkeltgrupper og enkeltpersoner er oppdiktet."
 )
 REAL_DATA_NOTICE = (
     "Tallene i denne utgaven er beregnet fra deltakernes egne svar på Effect-kartleggingen "
@@ -51,6 +53,8 @@ COHORTS_ALL = "Utgaven omfatter alle kull som hadde startet på skjæringsdatoen
 COHORTS_SOME = "Utgaven omfatter bare kull {}."
 TOP, BOTTOM = 3, 2
 """How many of the largest and smallest effects the prose names (``effect.top``/``bottom``)."""
+D_PAIRS = {"bestillinger_forberedelser": ("klare_bestillinger", "moteforberedelser")}
+"""Two factors the prose names together with their d (``effect.pairs.<name>``)."""
 
 
 def _edition(summary: Mapping) -> dict[str, str]:
@@ -82,6 +86,12 @@ def last_end_text(participants: pd.DataFrame) -> str:
         return "ukjent"
     last = ends.max().date()
     return f"{MONTHS[last.month - 1]} {last.year}"
+
+
+def not_given_count(participants: pd.DataFrame) -> int:
+    """Groups whose organisation is not given (the data say ``ikke oppgitt``)."""
+    names = participants["organisation"].astype("string").str.strip().str.casefold()
+    return int((names == NOT_GIVEN).sum())
 
 
 def _data(summary: Mapping) -> dict[str, str]:
@@ -167,6 +177,58 @@ def _ranked(table: pd.DataFrame) -> dict[str, list]:
     return {"top": numbered(factors.head(TOP)), "bottom": numbered(factors.iloc[::-1].head(BOTTOM))}
 
 
+def d_pair_phrase(first: tuple[str, str], second: tuple[str, str]) -> str:
+    """Two factors' (label, formatted d) as one sentence; equal values are said once.
+
+    ``«A» og «B» hadde begge … d = 0,69`` reads as prose where ``«A» d = 0,69, og «B» d =
+    0,69`` reads as a template. Equal means equal as printed.
+    """
+    (a, d_a), (b, d_b) = first, second
+    if d_a == d_b:
+        return f"Effect-faktorene «{a}» og «{b}» hadde begge en effektstørrelse på d = {d_a}."
+    return f"Effect-faktoren «{a}» hadde en effektstørrelse på d = {d_a}, og «{b}» hadde d = {d_b}."
+
+
+def _pairs(table: pd.DataFrame) -> dict[str, str]:
+    rows = table.set_index("factor")
+    return {
+        name: d_pair_phrase(*((rows.at[k, "label"], fmt_number(rows.at[k, "d"])) for k in keys))
+        for name, keys in D_PAIRS.items()
+        if all(k in rows.index for k in keys)
+    }
+
+
+def holm_sentence(n_t: int, n_t_holm: int, n_model_holm: int) -> str:
+    """What Holm's adjustment leaves significant, said once when the counts agree.
+
+    Three counts in a row ("24 … 24 faktorer med t-testen og 24 faktorer i modellen") read
+    as a template; equal counts are named once, different ones each with its method.
+    """
+
+    def words(n: int) -> str:
+        return running_text(fmt_int(n))
+
+    before = (
+        "Uten justering er endringen ikke statistisk signifikant for noen av faktorene med "
+        "den parede t-testen"
+        if n_t == 0
+        else f"Uten justering er endringen statistisk signifikant for {words(n_t)} av "
+        "faktorene med den parede t-testen"
+    )
+    if n_t_holm != n_model_holm:
+        after = (
+            f"etter justeringen gjelder det {words(n_t_holm)} med t-testen og "
+            f"{words(n_model_holm)} i modellen"
+        )
+    elif n_t_holm == 0:
+        after = "etter justeringen gjelder det ingen av dem, verken med t-testen eller i modellen"
+    elif n_t_holm == n_t:
+        after = "alle er det fortsatt etter justeringen, både med t-testen og i modellen"
+    else:
+        after = f"etter justeringen gjelder det {words(n_t_holm)}, både med t-testen og i modellen"
+    return f"{before}, og {after}."
+
+
 def _effect(e: Mapping, table: pd.DataFrame, counts: pd.DataFrame) -> dict[str, object]:
     counts_keys = ["groups_ended", "paired_groups", "improved", "not_improved",
                    "reliable_positive", "reliable_negative", "n_large", "n_medium", "n_small",
@@ -179,12 +241,21 @@ def _effect(e: Mapping, table: pd.DataFrame, counts: pd.DataFrame) -> dict[str, 
         "gtei_df": fmt_int(e["gtei_n"] - 1),
         "gtei_p": fmt_p(e["gtei_p"]),
         "factors": _factor_rows(table, counts, e["paired_groups"]),
+        "pairs": _pairs(table),
         **_ranked(table),
     }
 
 
 def _correlation(c: Mapping) -> dict[str, str]:
     return {"r": fmt_number(c["r"]), "p": fmt_p(c["p"]), "n_factors": fmt_int(c["n_factors"])}
+
+
+SELF_SELECTED = (
+    "Gruppene valgte selv om de ville ta den tredje kartleggingen, så de er ikke "
+    "nødvendigvis representative for alle gruppene, og tallene sier ikke hvordan det gikk "
+    "med de andre."
+)
+"""The caveat every shown follow-up figure carries (issue 14, review point 10)."""
 
 
 def followup_sentence(f: Mapping, confidence: float) -> str:
@@ -208,7 +279,7 @@ def followup_sentence(f: Mapping, confidence: float) -> str:
         f"{fmt_number(f['gtei_t2'])} ved avslutning og {fmt_number(f['gtei_t3'])} ett år senere, "
         f"en endring på {fmt_number(f['gtei_diff_t3_t2'])} poeng "
         f"({fmt_pct(confidence * 100)} KI {fmt_number(f['ci_low'])} til "
-        f"{fmt_number(f['ci_high'])})."
+        f"{fmt_number(f['ci_high'])}). {SELF_SELECTED}"
     )
 
 
@@ -224,11 +295,14 @@ def _followup(f: Mapping, confidence: float) -> dict[str, str]:
     }
 
 
-def _model(m: Mapping, model: pd.DataFrame) -> dict[str, object]:
-    """``model.*``: the respondent-level mixed model (effect_model.csv)."""
+def _model(m: Mapping, s: Mapping, model: pd.DataFrame) -> dict[str, object]:
+    """``model.*``: the respondent-level mixed model (effect_model.csv); ``s`` is ``effect``."""
     return {
         **{f"gtei_{k}": fmt_number(m[f"gtei_{k}"]) for k in ("estimate", "ci_low", "ci_high")},
         "gtei_p": fmt_p(m["gtei_p"]),
+        "holm_sentence": holm_sentence(
+            s["n_significant"], m["n_significant_t_holm"], m["n_significant_holm"]
+        ),
         **{k: fmt_int(m[k]) for k in ("n_factors", "n_random_slope", "n_fallback", "n_significant",
                                         "n_significant_holm", "n_significant_t_holm")},
         "factors": {
@@ -323,8 +397,14 @@ def build_variables(
     items: pd.DataFrame,
     programme: Mapping | None = None,
     model: pd.DataFrame | None = None,
+    participants: pd.DataFrame | None = None,
+    published: Mapping | None = None,
 ) -> dict[str, object]:
-    """The nested mapping written to ``_variables.yml`` (dotted keys = nesting)."""
+    """The nested mapping written to ``_variables.yml`` (dotted keys = nesting).
+
+    ``participants`` adds ``facts.not_given``; ``published`` (published.yaml) adds
+    ``publisert.*``, what appendix C says about the printed 2019 figures.
+    """
     variables = {
         "edition": _edition(summary),
         "data": _data(summary),
@@ -337,11 +417,15 @@ def build_variables(
         "method": _method(),
     }
     if model is not None:
-        variables["model"] = _model(summary["model"], model)
+        variables["model"] = _model(summary["model"], summary["effect"], model)
         variables["clear"] = _clear(summary["effect"])
         variables["devarea"] = _devarea(summary["devarea"], summary["correlation"])
     if programme:
         variables["programme"] = programme_variables(programme)
+    if participants is not None:
+        variables["facts"]["not_given"] = fmt_int(not_given_count(participants))
+    if published is not None:
+        variables["publisert"] = published_variables(published, summary, effect_table)
     return with_word_forms(variables)
 
 

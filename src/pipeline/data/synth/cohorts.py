@@ -1,11 +1,11 @@
 """The cohorts (kull) and groups the synthetic tree holds: the real programme, plus extras.
 
 The 16 real cohorts carry the organisations of the programme's web page (published.yaml,
-``cohorts``); their dates follow its history: a pilot in 2015-2016, the programme from
-August 2016, three cohorts a year, about nine months each (plus a summer break for the
-cohorts that straddle one), and every group done by December 2021. The dates put exactly
-kull 0-7 and 9-12 before 2019-06-30 and exactly kull 0-7 ended by then, as the 2019 report's
-figures require.
+``cohorts``), under the name each had while it took part (``RENAMED``); their dates follow
+its history: a pilot in 2015-2016, the programme from August 2016, three cohorts a year,
+about nine months each (plus a summer break for the cohorts that straddle one), and every
+group done by December 2021. The dates put exactly kull 0-7 and 9-12 before 2019-06-30 and
+exactly kull 0-7 ended by then, as the 2019 report's figures require.
 """
 
 from __future__ import annotations
@@ -19,6 +19,11 @@ from pipeline.errors import PipelineError
 NOT_GIVEN = "ikke oppgitt"
 """Kull 16's fourth group is unnamed on the web page ("+ en ledergruppe til"); the
 synthetic data say so instead of inventing an organisation (issue 14)."""
+
+RENAMED = {"Statens strålevern": "Direktoratet for strålevern og atomsikkerhet"}
+"""Web-page names (published.yaml, ``cohorts``) that had changed while the group took part:
+Statens strålevern became DSA on 1 January 2019, during kull 11, and the 2019 report lists
+it as DSA. Groups carry the name of their time in the programme."""
 
 FIRST_EXTRA_KULL = 17
 LAST_KULL = 99
@@ -222,7 +227,7 @@ def org_type_of(organisation: str) -> str:
 def real_groups() -> list[Group]:
     """The 63 groups of the programme, in kull and group order."""
     return [
-        Group(c.kull, i, org, org_type_of(org), c.start, c.end)
+        Group(c.kull, i, RENAMED.get(org, org), org_type_of(org), c.start, c.end)
         for c in REAL_COHORTS
         for i, org in enumerate(c.organisations, start=1)
     ]

@@ -34,9 +34,9 @@ A real cohort an analyst adds has no marker and is kept here only encrypted
 calibrated so that the pipeline's analyses reproduce the figures
 published in the 2019 report *Konstruktiv uro – toppledelse i staten*
 (`../shared/reference/published.yaml`). Organisation names are the real participants'
-(public on the programme's web page); kull 16's unnamed fourth group has its
-organisation as `ikke oppgitt`. The evaluation's `kommentar` column holds invented
-free-text answers, each starting with `[syntetisk]`.
+(public on the programme's web page), as they were while the group took part; kull 16's
+unnamed fourth group has its organisation as `ikke oppgitt`. The evaluation's `kommentar`
+column holds invented free-text answers, each starting with `[syntetisk]`.
 {extra}
 ## Read-only
 
