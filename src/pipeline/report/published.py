@@ -19,8 +19,8 @@ import pandas as pd
 import yaml
 
 from pipeline.errors import ReferenceDataError
-from pipeline.paths import PATHS
 from pipeline.format.numbers import fmt_int, fmt_number
+from pipeline.paths import PATHS
 from pipeline.stats.effect import GTEI
 
 CALIBRATION_DATE = dt.date(2019, 6, 30)
