@@ -10,6 +10,19 @@
 - ``contract``: figure names and ids the chapters refer to
 """
 
-from pipeline.figures.build import FigureFiles, build_all
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.figures.build import FigureFiles, build_all
 
 __all__ = ["FigureFiles", "build_all"]
+
+
+def __getattr__(name: str) -> Any:
+    """``build`` on first use: the profiles import ``style`` and ``layout`` without the
+    report's figure modules (and scipy.stats behind them) in every kernel."""
+    if name in __all__:
+        from pipeline.figures import build
+
+        return getattr(build, name)
+    raise AttributeError(f"module 'pipeline.figures' has no attribute {name!r}")

@@ -25,6 +25,7 @@ from pipeline.figures.style import (
     ORANGE,
     SMALL_FONT_SIZE,
     TEXT,
+    WAVE_MARKERS,
     decimal_axis,
     decimal_comma,
     format_number,
@@ -50,13 +51,6 @@ def axis_range(values: np.ndarray, step: float = 0.5, pad: float = 0.15) -> tupl
     low = math.floor((float(np.nanmin(values)) - pad) / step) * step
     high = math.ceil((float(np.nanmax(values)) + pad) / step) * step
     return low, high
-
-
-WAVE_MARKERS: dict[int, dict[str, object]] = {
-    1: {"marker": "o", "markersize": 5.5, "color": ORANGE, "markeredgecolor": "#8a5410"},
-    2: {"marker": "o", "markersize": 5.5, "color": BLUE, "markeredgecolor": BLUE},
-}
-"""Start light, end dark: the order reads in greyscale too."""
 
 
 def _dumbbell(ax: Axes, y: float, t1: float, t2: float) -> None:

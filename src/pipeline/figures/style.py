@@ -30,6 +30,14 @@ from pipeline.format.numbers import MINUS, MISSING, fmt_date, fmt_number, fmt_p,
 BLUE = "#1b3a5c"
 TEAL = "#2a8c82"
 ORANGE = "#e69532"
+
+WAVE_MARKERS: dict[int, dict[str, object]] = {
+    1: {"marker": "o", "markersize": 5.5, "color": ORANGE, "markeredgecolor": "#8a5410"},
+    2: {"marker": "o", "markersize": 5.5, "color": BLUE, "markeredgecolor": BLUE},
+}
+"""Start light, end dark: the order reads in greyscale too (the report's Effect figures and
+the group profiles)."""
+
 PALETTE: tuple[str, ...] = (BLUE, TEAL, ORANGE)
 LIGHT_BLUE = "#b7cde0"
 GREY = "#8c8c8c"

@@ -21,7 +21,6 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from pipeline.data.codebook import CATEGORIES
-from pipeline.figures.effect import WAVE_MARKERS
 from pipeline.figures.layout import draw_heading, row_groups
 from pipeline.figures.save import SVG_METADATA
 from pipeline.figures.style import (
@@ -29,6 +28,7 @@ from pipeline.figures.style import (
     GREY,
     TEXT,
     TEXT_WIDTH_CM,
+    WAVE_MARKERS,
     decimal_comma,
     house_style,
     new_figure,
