@@ -112,3 +112,13 @@ def test_house_style_ignores_and_restores_the_callers_settings():
             assert mpl.rcParams["lines.linewidth"] == mpl.rcParamsDefault["lines.linewidth"]
             assert mpl.rcParams["font.size"] == FONT_SIZE
         assert mpl.rcParams["font.size"] == 30
+
+
+def test_the_written_out_ticks_style_is_seaborns() -> None:
+    import seaborn as sns
+
+    from pipeline.figures.style import SEABORN_TICKS
+
+    seaborns = dict(sns.axes_style("ticks"))
+    assert seaborns.pop("image.cmap") == "rocket"  # registered by seaborn's import only
+    assert seaborns == SEABORN_TICKS

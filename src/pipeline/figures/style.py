@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import matplotlib as mpl
-import seaborn as sns
 from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
@@ -59,8 +58,27 @@ family in print (issue 14), where the earlier DejaVu Sans stood out."""
 SVG_HASH_SALT = "konstruktiv-uro"
 PNG_DPI = 300
 
+SEABORN_TICKS: dict[str, Any] = {
+    "figure.facecolor": "white", "axes.labelcolor": ".15", "xtick.direction": "out",
+    "ytick.direction": "out", "xtick.color": ".15", "ytick.color": ".15",
+    "axes.axisbelow": True, "grid.linestyle": "-", "text.color": ".15",
+    "font.family": ["sans-serif"],
+    "font.sans-serif": [
+        "Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans", "sans-serif",
+    ],
+    "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True,
+    "xtick.top": False, "ytick.right": False, "axes.grid": False,
+    "axes.facecolor": "white", "axes.edgecolor": ".15", "grid.color": ".8",
+    "axes.spines.left": True, "axes.spines.bottom": True, "axes.spines.right": True,
+    "axes.spines.top": True, "xtick.bottom": True, "ytick.left": True,
+}  # fmt: skip
+"""seaborn's ``axes_style("ticks")``, written out: importing seaborn brings scipy.stats
+(0,8 s) into every profile kernel for these values alone. tests/figures/test_style.py
+holds them equal to seaborn's, but for ``image.cmap`` ("rocket", a colour map seaborn
+registers on import; no figure here draws an image)."""
+
 _RC: dict[str, Any] = {
-    **sns.axes_style("ticks"),
+    **SEABORN_TICKS,
     "font.family": "serif",
     "font.serif": [FIGURE_FONT],
     "font.size": FONT_SIZE,
