@@ -37,6 +37,16 @@ CHART_CAPTION = re.compile(
 KIND_TABLE = re.compile(r'^kind: "quarto-float-tbl"', re.MULTILINE)
 KIND_CHART = re.compile(r'^kind: "quarto-float-fig"', re.MULTILINE)
 PROBE = "#context [#metadata((page: here().page(), y: here().position().y.pt())) <{}>]"
+HEADINGS_LAID_OUT = (
+    "#context for h in query(heading.where(level: 2).or(heading.where(level: 3))) { "
+    "[#metadata((page: h.location().page(), y: h.location().position().y.pt())) <heading>] }"
+)
+REFERENCES_STYLE = (
+    "#context [#metadata((page: here().page(), indent: par.hanging-indent.to-absolute().pt(), "
+    "justify: par.justify)) <references>]"
+)
+HEADING_ROOM_MM = 20
+"""A heading this close to the foot of the body has no room for the lines after it."""
 TABLES_LAID_OUT = (
     '#context for f in query(figure.where(kind: "quarto-float-tbl")) { [#metadata((page: '
     "f.location().page(), y: f.location().position().y.pt())) <table-start>] }"
@@ -87,10 +97,12 @@ def _has_header(png: bytes) -> bool:
 
 
 def _footer_ink_mm(png: bytes) -> float:
-    """How wide the ink below the body is (the page number's band), in millimetres."""
+    """How wide the ink below the body is around the page number (the middle third of
+    the page: a draft's status stands at the left margin), in millimetres."""
     image = Image.open(io.BytesIO(png)).convert("L")
     width, height = image.size
-    band = image.crop((0, round(height * BODY_BOTTOM_MM / PAGE_MM) + 1, width, height))
+    top = round(height * BODY_BOTTOM_MM / PAGE_MM) + 1
+    band = image.crop((width // 3, top, 2 * width // 3, height))
     box = band.point(lambda v: 255 if v < 200 else 0).getbbox()
     return 0.0 if box is None else (box[2] - box[0]) * 25.4 / PPI
 
@@ -177,3 +189,37 @@ def test_tables_keep_their_caption_and_no_chart_is_set_inside_one(
         if start < chart < end
     ]
     assert inside == [], f"charts (page, y) set inside a table (start, end): {inside}"
+
+
+def test_no_heading_stands_at_the_foot_of_a_page(quarto_built: Build, source: str) -> None:
+    """B.1 stood at a page foot with one line, its list on the next page."""
+    found = _positions(source + "\n" + HEADINGS_LAID_OUT + "\n", quarto_built.root, "heading")
+    assert found
+    foot = (BODY_BOTTOM_MM - HEADING_ROOM_MM) * 72 / 25.4
+    low = [(page, round(y)) for page, y in found if y > foot]
+    assert low == [], f"headings (page, y in pt) with no room for their text: {low}"
+
+
+def test_a_draft_says_so_on_every_page_of_the_report(quarto_built: Build) -> None:
+    """The 2019 edition has no publication record here: every numbered page carries
+    «Utkast» in its footer, not only the cover and the colophon."""
+    reader = PdfReader(quarto_built.root / PDF)
+    starts = _chapter_starts(reader)
+    texts = [page.extract_text() for page in reader.pages]
+    missing = [n + 1 for n, text in enumerate(texts) if n >= min(starts) and "Utkast" not in text]
+    assert missing == [], f"pages (1-based) of a draft without its status: {missing}"
+
+
+def test_the_references_hang_and_are_set_ragged_right(quarto_built: Build, source: str) -> None:
+    """Kilder was justified (stretched word spacing) with no hanging indent."""
+    assert source.count("\n] <refs>") == 1
+    probed = source.replace("\n] <refs>", "\n" + REFERENCES_STYLE + "\n] <refs>")
+    import typst
+
+    found = json.loads(
+        typst.query(
+            probed.encode("utf-8"), "<references>", field="value", **_typst(quarto_built.root)
+        )
+    )
+    assert len(found) == 1
+    assert found[0]["indent"] > 0 and found[0]["justify"] is False, found

@@ -22,6 +22,7 @@ class Cover:
     data_date: str | None
     marking: str | None
     marking_label: str = SYNTHETIC_LABEL
+    draft: bool = False
 
     def metadata(self) -> dict[str, str]:
         """For Quarto: the partial partials/typst-show.typ reads these keys."""
@@ -30,6 +31,8 @@ class Cover:
             "cover-data-date": self.data_date,
             "cover-marking": self.marking,
             "cover-marking-label": self.marking_label,
+            # A draft says so on every page, in the footer (print-layout.typ).
+            "draft-status": self.status if self.draft else None,
         }
         return {key: value for key, value in values.items() if value}
 
@@ -42,7 +45,8 @@ def norwegian_date(timestamp: int) -> str:
 def cover_of(analysed: AnalysedBook, timestamp: int) -> Cover:
     """The status line comes from the edition metadata (``edition.publication``, which the
     statistics stage takes from the publication record); without it the edition is a
-    draft: "Utkast – <date of the build>"."""
+    draft: "Utkast – <date of the build>". A draft is one the edition marks so (its
+    publication line then reads "Utkast – …" too) or one without that metadata."""
     book = analysed.book
     edition = document_metadata(book).get("edition")
     published = edition.get("publication") if isinstance(edition, dict) else None
@@ -50,4 +54,5 @@ def cover_of(analysed: AnalysedBook, timestamp: int) -> Cover:
         status=str(published) if published else f"Utkast – {norwegian_date(timestamp)}",
         data_date=f"Datagrunnlag per {book.date_text}" if book.date else None,
         marking=analysed.synthetic_notice,
+        draft=not published or bool(edition.get("draft")),
     )
