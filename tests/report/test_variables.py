@@ -362,22 +362,18 @@ def test_the_pair_sentence_compares_the_printed_values(summary, effect_table, ch
     assert "begge" not in v["effect"]["pairs"]["bestillinger_forberedelser"]
 
 
-def test_the_holm_sentence_reads_naturally_for_equal_and_different_counts() -> None:
+def test_the_holm_sentence_claims_adjusted_counts_only_for_the_model() -> None:
     from pipeline.report.variables import holm_sentence
 
-    assert holm_sentence(24, 24, 24) == (
+    assert holm_sentence(24, 20) == (
         "Uten justering er endringen statistisk signifikant for 24 av faktorene med den "
-        "parede t-testen, og alle er det fortsatt etter justeringen, både med t-testen og "
-        "i modellen."
+        "parede t-testen, og i modellen er 20 signifikante etter justeringen."
     )
-    assert holm_sentence(24, 20, 20).endswith(
-        "og etter justeringen gjelder det 20, både med t-testen og i modellen."
-    )
-    assert holm_sentence(12, 9, 8).endswith(
-        "og etter justeringen gjelder det ni med t-testen og åtte i modellen."
-    )
-    assert holm_sentence(3, 0, 0).endswith("verken med t-testen eller i modellen.")
-    assert holm_sentence(0, 0, 1).startswith(
+    assert "t-testen" not in holm_sentence(12, 9).split(", og ")[1]
+    assert holm_sentence(12, 8).endswith("i modellen er 8 signifikante etter justeringen.")
+    assert holm_sentence(7, 2).endswith("i modellen er to signifikante etter justeringen.")
+    assert holm_sentence(3, 0).endswith("ingen av endringene signifikante etter justeringen.")
+    assert holm_sentence(0, 1).startswith(
         "Uten justering er endringen ikke statistisk signifikant for noen av faktorene"
     )
 
@@ -400,3 +396,18 @@ def test_groups_without_an_organisation_are_counted(summary, effect_table, chang
     )
     v = build_variables(summary, effect_table, change_counts, items, participants=participants)
     assert v["facts"]["not_given"] == "2" and v["ord"]["facts"]["not_given"] == "to"
+
+
+def test_a_small_or_negative_smallest_d_is_no_change_worth_naming() -> None:
+    from pipeline.report.variables import least_change_sentences
+
+    both = least_change_sentences([("Oppgavekonflikt", -0.06), ("Relasjonskonflikt", 0.31)])
+    assert both["bottom_d"] == (
+        "Minst endret seg «Relasjonskonflikt» (d = 0,31), og på «Oppgavekonflikt» "
+        "(d = −0,06) var det ingen endring av betydning."
+    )
+    assert both["bottom_short"].startswith("Minst endret seg «Relasjonskonflikt», og på")
+    least = least_change_sentences([("A", 0.45), ("B", 0.2)])  # 0,20 is a small effect
+    assert least["bottom_d"] == "Minst endret seg «A» (d = 0,45) og «B» (d = 0,20)."
+    none = least_change_sentences([("A", -0.194), ("B", 0.05)])
+    assert none["bottom_short"] == "På «A» og «B» var det ingen endring av betydning"

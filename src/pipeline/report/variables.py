@@ -8,7 +8,7 @@ Means, SDs, differences, d and r get two decimals (as Tabell 2), shares whole pe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import yaml
@@ -30,10 +30,15 @@ from pipeline.stats.effect import EFFECT_BANDS, GTEI, RELIABLE_Z, SIGNIFICANCE
 
 SYNTHETIC_NOTICE = (
     "Tallene i denne utgaven er beregnet fra syntetiske data, ikke fra virkelige svar. "
-    "Dataene er generert og kalibrert slik at utgaven per 30. juni 2019 gjengir tallene "
-    "som ble publisert i 2019-rapporten, noen av dem med små avvik i siste desimal; alle "
-    "svar og resultater for enkeltgrupper og enkeltpersoner er oppdiktet."
+    "Dataene er generert og kalibrert slik at utgaven per 30. juni 2019 gjengir de fleste "
+    "hovedtallene i 2019-rapporten; avvikene er gjort rede for i vedlegg C, avsnittene "
+    "Definisjoner og Forbehold. Alle svar og resultater for enkeltgrupper og enkeltpersoner "
+    "er oppdiktet."
 )
+SYNTHETIC_REF = (
+    "Tallene er beregnet fra syntetiske data; se merknaden om datagrunnlaget i sammendraget."
+)
+"""The brief pointer that replaces the full notice after the Sammendrag box (colophon, C)."""
 REAL_DATA_NOTICE = (
     "Tallene i denne utgaven er beregnet fra deltakernes egne svar på Effect-kartleggingen "
     "og sluttevalueringen."
@@ -106,6 +111,7 @@ def _data(summary: Mapping) -> dict[str, str]:
     else:
         notice = SYNTHETIC_NOTICE if synthetic else REAL_DATA_NOTICE
     return {
+        "notice_ref": SYNTHETIC_REF if synthetic and not real else notice,
         "synthetic": "ja" if synthetic else "nei",
         "synthetic_cohorts": kull_list(synthetic) or "ingen",
         "real_cohorts": kull_list(real) or "ingen",
@@ -177,6 +183,38 @@ def _ranked(table: pd.DataFrame) -> dict[str, list]:
     return {"top": numbered(factors.head(TOP)), "bottom": numbered(factors.iloc[::-1].head(BOTTOM))}
 
 
+def least_change_sentences(bottom: Sequence[tuple[str, float]]) -> dict[str, str]:
+    """The smallest effects, said as no change worth naming when d is below a small effect.
+
+    A d of −0,06 is no "minst endring" but no change to speak of; ``bottom_d`` names each d
+    (appendix D), ``bottom_short`` only the factors (chapter 1). Compared as printed.
+    """
+    small = dict(EFFECT_BANDS)["small"]
+    none = [(label, d) for label, d in bottom if abs(round(d, 2)) < small]
+    least = [(label, d) for label, d in bottom if abs(round(d, 2)) >= small]
+
+    def named(rows: Sequence[tuple[str, float]], with_d: bool) -> str:
+        parts = [f"«{label}»" + (f" (d = {fmt_number(d)})" if with_d else "") for label, d in rows]
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
+
+    def sentence(with_d: bool) -> str:
+        said = []
+        if least:
+            said.append(f"minst endret seg {named(least, with_d)}")
+        if none:
+            said.append(f"på {named(none, with_d)} var det ingen endring av betydning")
+        text = ", og ".join(said)
+        return text[0].upper() + text[1:]
+
+    return {"bottom_d": sentence(True) + ".", "bottom_short": sentence(False)}
+
+
+def _bottom(table: pd.DataFrame) -> list[tuple[str, float]]:
+    """The ``BOTTOM`` smallest d's (label, d), smallest first, as ``_ranked`` orders them."""
+    factors = table[(table["factor"] != GTEI) & table["d"].notna()]
+    return [(r.label, float(r.d)) for r in factors.iloc[::-1].head(BOTTOM).itertuples()]
+
+
 def d_pair_phrase(first: tuple[str, str], second: tuple[str, str]) -> str:
     """Two factors' (label, formatted d) as one sentence; equal values are said once.
 
@@ -198,15 +236,17 @@ def _pairs(table: pd.DataFrame) -> dict[str, str]:
     }
 
 
-def holm_sentence(n_t: int, n_t_holm: int, n_model_holm: int) -> str:
-    """What Holm's adjustment leaves significant, said once when the counts agree.
+def holm_sentence(n_t: int, n_model_holm: int) -> str:
+    """What is significant before Holm's adjustment (t-test) and after it (the model).
 
-    Three counts in a row ("24 … 24 faktorer med t-testen og 24 faktorer i modellen") read
-    as a template; equal counts are named once, different ones each with its method.
+    Only the model's p-values are shown adjusted (Tabell D.3, ``p (Holm)``); the t-test's
+    stars in Tabell D.2 are unadjusted, so the sentence claims no adjusted t-test count.
+    Both counts are digits when either is ten or more (house style).
     """
+    digits = max(n_t, n_model_holm) >= 10
 
     def words(n: int) -> str:
-        return running_text(fmt_int(n))
+        return fmt_int(n) if digits else running_text(fmt_int(n))
 
     before = (
         "Uten justering er endringen ikke statistisk signifikant for noen av faktorene med "
@@ -215,17 +255,10 @@ def holm_sentence(n_t: int, n_t_holm: int, n_model_holm: int) -> str:
         else f"Uten justering er endringen statistisk signifikant for {words(n_t)} av "
         "faktorene med den parede t-testen"
     )
-    if n_t_holm != n_model_holm:
-        after = (
-            f"etter justeringen gjelder det {words(n_t_holm)} med t-testen og "
-            f"{words(n_model_holm)} i modellen"
-        )
-    elif n_t_holm == 0:
-        after = "etter justeringen gjelder det ingen av dem, verken med t-testen eller i modellen"
-    elif n_t_holm == n_t:
-        after = "alle er det fortsatt etter justeringen, både med t-testen og i modellen"
+    if n_model_holm == 0:
+        after = "i modellen er ingen av endringene signifikante etter justeringen"
     else:
-        after = f"etter justeringen gjelder det {words(n_t_holm)}, både med t-testen og i modellen"
+        after = f"i modellen er {words(n_model_holm)} signifikante etter justeringen"
     return f"{before}, og {after}."
 
 
@@ -243,6 +276,7 @@ def _effect(e: Mapping, table: pd.DataFrame, counts: pd.DataFrame) -> dict[str, 
         "factors": _factor_rows(table, counts, e["paired_groups"]),
         "pairs": _pairs(table),
         **_ranked(table),
+        **least_change_sentences(_bottom(table)),
     }
 
 
@@ -300,9 +334,7 @@ def _model(m: Mapping, s: Mapping, model: pd.DataFrame) -> dict[str, object]:
     return {
         **{f"gtei_{k}": fmt_number(m[f"gtei_{k}"]) for k in ("estimate", "ci_low", "ci_high")},
         "gtei_p": fmt_p(m["gtei_p"]),
-        "holm_sentence": holm_sentence(
-            s["n_significant"], m["n_significant_t_holm"], m["n_significant_holm"]
-        ),
+        "holm_sentence": holm_sentence(s["n_significant"], m["n_significant_holm"]),
         **{k: fmt_int(m[k]) for k in ("n_factors", "n_random_slope", "n_fallback", "n_significant",
                                         "n_significant_holm", "n_significant_t_holm")},
         "factors": {
