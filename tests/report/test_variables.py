@@ -208,6 +208,9 @@ def test_followup_sentence_cases() -> None:
     assert six.startswith("I datagrunnlaget har seks ledergrupper svart")
     assert "5,56" in six and "5,46" in six and "−0,10" in six
     assert f"95{NBSP}% KI −0,25 til 0,05" in six
+    assert "Alle seks har fullstendig GTEI; indeksen var 5,56" in six  # not "de seks av dem"
+    five = followup_sentence({**shown, "gtei_groups": 5}, 0.95)
+    assert "For de fem av dem med fullstendig GTEI var indeksen 5,56" in five
 
 
 def test_real_data_notice_names_the_real_sources(summary, effect_table, change_counts, items):
@@ -392,7 +395,12 @@ def test_a_shown_follow_up_names_the_self_selection() -> None:
 
 def test_groups_without_an_organisation_are_counted(summary, effect_table, change_counts, items):
     participants = pd.DataFrame(
-        {"organisation": ["Kartverket", "ikke oppgitt", " Ikke oppgitt ", "NOKUT"]}
+        {
+            "organisation": ["Kartverket", "ikke oppgitt", " Ikke oppgitt ", "NOKUT"],
+            "kull": [1, 1, 2, 2],
+            "start_date": pd.to_datetime(["2016-08-01"] * 2 + ["2017-01-01"] * 2),
+            "end_date": pd.to_datetime(["2017-05-01"] * 2 + ["2017-10-01"] * 2),
+        }
     )
     v = build_variables(summary, effect_table, change_counts, items, participants=participants)
     assert v["facts"]["not_given"] == "2" and v["ord"]["facts"]["not_given"] == "to"
@@ -411,3 +419,23 @@ def test_a_small_or_negative_smallest_d_is_no_change_worth_naming() -> None:
     assert least["bottom_d"] == "Minst endret seg «A» (d = 0,45) og «B» (d = 0,20)."
     none = least_change_sentences([("A", -0.194), ("B", 0.05)])
     assert none["bottom_short"] == "På «A» og «B» var det ingen endring av betydning"
+
+
+def test_the_intake_note_names_years_with_more_or_no_cohorts() -> None:
+    from pipeline.report.variables import intake_note, programme_period
+
+    starts = {0: "2015-09-01", 1: "2016-01-10", 2: "2016-03-01", 3: "2016-08-01",
+              4: "2016-10-01", 5: "2017-01-01", 6: "2019-01-01"}  # fmt: skip
+    participants = pd.DataFrame(
+        {
+            "kull": list(starts),
+            "start_date": pd.to_datetime(list(starts.values())),
+            "end_date": pd.to_datetime([None] * 6 + ["2019-10-01"]),
+        }
+    )
+    assert intake_note(participants, 3) == (
+        "Unntakene var at fire kull startet i 2016 og ingen kull startet i 2018."
+    )
+    assert intake_note(participants, 4) == "Unntaket var at ingen kull startet i 2018."
+    assert intake_note(participants, None) == ""
+    assert programme_period(participants) == "2015–2019"

@@ -15,7 +15,7 @@ import yaml
 
 from pipeline.data.layout import kull_list
 from pipeline.data.synth.cohorts import NOT_GIVEN
-from pipeline.format.house_style import running_text, with_word_forms
+from pipeline.format.house_style import fmt_words, running_text, with_word_forms
 from pipeline.format.numbers import (
     MONTHS,
     fmt_date,
@@ -91,6 +91,41 @@ def last_end_text(participants: pd.DataFrame) -> str:
         return "ukjent"
     last = ends.max().date()
     return f"{MONTHS[last.month - 1]} {last.year}"
+
+
+def programme_period(participants: pd.DataFrame) -> str:
+    """``2015–2021``: the first start year to the last end year of the edition's groups."""
+    first = pd.to_datetime(participants["start_date"]).min().year
+    ends = pd.to_datetime(participants["end_date"]).dropna()
+    last = ends.max().year if not ends.empty else first
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def intake_note(participants: pd.DataFrame, per_year: int | None) -> str:
+    """The years whose intake broke the usual ``per_year`` kull: none started, or more did.
+
+    A kull's year is its first group's start; years before the first and after the last
+    intake are not gaps. Empty when every year kept to the rule or no rule is given.
+    """
+    if not per_year or participants.empty:
+        return ""
+    years = pd.to_datetime(participants.groupby("kull")["start_date"].min()).dt.year
+    counts = years.value_counts()
+    more = [f"{fmt_words(int(n))} kull startet i {y}" for y, n in counts.sort_index().items()
+            if n > per_year]  # fmt: skip
+    none = [y for y in range(years.min(), years.max() + 1) if y not in counts.index]
+    parts = [*more]
+    if none:
+        parts.append(f"ingen kull startet i {_join_words([str(y) for y in none])}")
+    if not parts:
+        return ""
+    return ("Unntakene var at " if len(parts) > 1 else "Unntaket var at ") + (
+        _join_words(parts) + "."
+    )
+
+
+def _join_words(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
 
 
 def not_given_count(participants: pd.DataFrame) -> int:
@@ -307,10 +342,17 @@ def followup_sentence(f: Mapping, confidence: float) -> str:
             f"for få til å si noe om utviklingen etter programmet, så vi viser ikke tallene før "
             f"minst {running_text(fmt_int(f['min_groups']))} grupper har svart."
         )
+    complete = (
+        ("Begge har" if n == 2 else f"Alle {running_text(fmt_int(n))} har")
+        + " fullstendig GTEI; indeksen var"
+        if f["gtei_groups"] == n
+        else f"For de {running_text(fmt_int(f['gtei_groups']))} av dem med fullstendig GTEI "
+        "var indeksen"
+    )
     return (
-        f"I datagrunnlaget har {who} svart på kartleggingen ett år etter avslutning. For de "
-        f"{running_text(fmt_int(f['gtei_groups']))} av dem med fullstendig GTEI var indeksen "
-        f"{fmt_number(f['gtei_t2'])} ved avslutning og {fmt_number(f['gtei_t3'])} ett år senere, "
+        f"I datagrunnlaget har {who} svart på kartleggingen ett år etter avslutning. "
+        f"{complete} {fmt_number(f['gtei_t2'])} ved avslutning og "
+        f"{fmt_number(f['gtei_t3'])} ett år senere, "
         f"en endring på {fmt_number(f['gtei_diff_t3_t2'])} poeng "
         f"({fmt_pct(confidence * 100)} KI {fmt_number(f['ci_low'])} til "
         f"{fmt_number(f['ci_high'])}). {SELF_SELECTED}"
@@ -456,6 +498,9 @@ def build_variables(
         variables["programme"] = programme_variables(programme)
     if participants is not None:
         variables["facts"]["not_given"] = fmt_int(not_given_count(participants))
+        variables["facts"]["period"] = programme_period(participants)
+        per_year = (programme or {}).get("cohorts_per_year")
+        variables["facts"]["intake_note"] = intake_note(participants, per_year)
     if published is not None:
         variables["publisert"] = published_variables(published, summary, effect_table)
     return with_word_forms(variables)
