@@ -189,4 +189,4 @@ def test_an_ended_programme_gives_its_years_and_marks_a_name_not_given() -> None
     assert rows[3][1] == "*(ikke oppgitt)*"
     caption = markdown.splitlines()[-1]
     assert "deltok i programmet (2015–2021)" in caption and "per 30. november" not in caption
-    assert "(ikke oppgitt): navnet på virksomheten står ikke i datagrunnlaget" in caption
+    assert "Der virksomheten er «(ikke oppgitt)», står navnet ikke i datagrunnlaget" in caption

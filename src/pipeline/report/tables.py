@@ -122,7 +122,7 @@ def tabell1(counts: pd.DataFrame, threshold: float, paired_groups: int) -> str:
         for r in counts.itertuples()
     ]
     caption = (
-        f"Antall ledergrupper som har utviklet seg positivt (minst +{step} i endring) fra "
+        f"Antall ledergrupper med positiv utvikling (minst +{step} i endring) fra "
         f"oppstart til avslutning, og antall som har endret seg mindre enn +{step} eller "
         f"gått ned, per faktor (N = {fmt_int(paired_groups)} ledergrupper)."
     )
@@ -218,7 +218,7 @@ def deltakere(
         f"{who}, etter kull ({fmt_int(len(participants))} ledergrupper)."
         + (" Periode uten sluttår: gruppen var fortsatt i programmet." if running else "")
         + (
-            f" ({NOT_GIVEN}): navnet på virksomheten står ikke i datagrunnlaget."
+            f" Der virksomheten er «({NOT_GIVEN})», står navnet ikke i datagrunnlaget."
             if (participants["organisation"] == NOT_GIVEN).any()
             else ""
         )
