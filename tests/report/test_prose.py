@@ -21,6 +21,7 @@ ALLOWED = (
     (re.compile(r"^\s*\d+\.\s"), "the number of an item in a numbered list"),
     (re.compile(r"\bfra 1 til 7\b"), "the Effect answer scale, part of the instrument"),
     (re.compile(r"SHA-256"), "the name of the checksum"),
+    (re.compile(r"\*\*Samling \d: "), "a session's name, the same as in Figur 1.1"),
 )
 HIDDEN = (
     re.compile(r"\{\{<.*?>\}\}"),  # shortcodes
@@ -115,3 +116,12 @@ def test_the_programme_description_is_past_once_the_programme_has_ended() -> Non
         assert phrase not in ended, phrase
     assert "Programmet hadde to hovedtemaer" in ended and "Kullet møttes" in ended
     assert "{.content-" not in ended and "{.content-" not in running
+
+
+def test_the_session_titles_in_appendix_a_are_the_timeline_labels() -> None:
+    """Figur 1.1 and A.3 name the four sessions the same way (review 2, point 18)."""
+    from pipeline.data.programme import load_programme
+
+    text = (PATHS.report / "vedlegg-a-programmet.qmd").read_text(encoding="utf-8")
+    labels = [a.label for a in load_programme().activities if a.kind == "samling"]
+    assert labels and all(f"**{label}.**" in text for label in labels)

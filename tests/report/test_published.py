@@ -11,6 +11,7 @@ from pipeline.errors import ReferenceDataError
 from pipeline.paths import PATHS
 from pipeline.report.published import (
     Figure,
+    ci_figures,
     devarea_column,
     deviation_sentence,
     largest_gap,
@@ -99,3 +100,14 @@ def test_a_missing_or_incomplete_published_file_names_itself(tmp_path, published
     path.write_text(json.dumps(broken, default=str), encoding="utf-8")  # JSON is YAML
     with pytest.raises(ReferenceDataError, match="facts_2019"):
         load_published(path)
+
+
+def test_the_ci_comparison_covers_both_bounds_of_every_printed_interval(
+    published, effect_table
+) -> None:
+    figures = ci_figures(published, effect_table)
+    assert len(figures) == (26 + 1) * 2  # 26 factors and the GTEI row, two bounds each
+    bounds = {f.label: f for f in figures if f.label.startswith("gtei.")}
+    assert bounds["gtei.ci_low"].published == 0.29 and bounds["gtei.ci_high"].published == 0.58
+    shifted = effect_table.assign(ci_high=effect_table["ci_high"] + 0.5)
+    assert all(f.differs for f in ci_figures(published, shifted) if f.label.endswith("ci_high"))

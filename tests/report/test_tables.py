@@ -73,10 +73,11 @@ def test_stars(p: float, mark: str) -> None:
 def test_tabell1(change_counts) -> None:
     markdown = tables.tabell1(change_counts, threshold=0.1, paired_groups=31)
     rows = assert_pipe_table(markdown, "tbl-endring-antall")
-    assert rows[0][1] == "Positiv endring (≥ +0,1)"
+    assert rows[0][1:] == ["Positiv endring (≥ +0,1)", "Under +0,1"]  # rises below +0,1 too
     assert rows[2][1:] == ["29", "2"]
     assert len(rows) == 2 + 26
     assert "minst +0,1" in markdown and "N = 31" in markdown
+    assert "antall som har endret seg mindre enn +0,1 eller gått ned" in markdown
 
 
 def test_evaluering(items, codebook) -> None:
@@ -169,3 +170,23 @@ def test_the_participant_table_says_names_are_as_at_participation() -> None:
     assert "ikke har kull 1, 2, 3, 4, 5, 6, 7 og 8" in caption
     assert "navnet de hadde da de deltok" in caption
     assert "andre underliggende virksomheter" in caption
+
+
+def test_an_ended_programme_gives_its_years_and_marks_a_name_not_given() -> None:
+    participants = pd.DataFrame(
+        {
+            "kull": [0, 9],
+            "group_id": ["a", "b"],
+            "organisation": ["Kartverket", "ikke oppgitt"],
+            "org_type": ["direktorat", "direktorat"],
+            "start_date": pd.to_datetime(["2015-09-01", "2020-09-01"]),
+            "end_date": pd.to_datetime(["2016-06-01", "2021-11-01"]),
+            "members": [7, 8],
+        }
+    )
+    markdown = tables.deltakere(participants, dt.date(2026, 11, 30))
+    rows = assert_pipe_table(markdown, "tbl-deltakere")
+    assert rows[3][1] == "*(ikke oppgitt)*"
+    caption = markdown.splitlines()[-1]
+    assert "deltok i programmet (2015–2021)" in caption and "per 30. november" not in caption
+    assert "Der virksomheten er «(ikke oppgitt)», står navnet ikke i datagrunnlaget" in caption

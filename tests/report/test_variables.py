@@ -208,6 +208,9 @@ def test_followup_sentence_cases() -> None:
     assert six.startswith("I datagrunnlaget har seks ledergrupper svart")
     assert "5,56" in six and "5,46" in six and "−0,10" in six
     assert f"95{NBSP}% KI −0,25 til 0,05" in six
+    assert "Alle seks har fullstendig GTEI; indeksen var 5,56" in six  # not "de seks av dem"
+    five = followup_sentence({**shown, "gtei_groups": 5}, 0.95)
+    assert "For de fem av dem med fullstendig GTEI var indeksen 5,56" in five
 
 
 def test_real_data_notice_names_the_real_sources(summary, effect_table, change_counts, items):
@@ -362,22 +365,18 @@ def test_the_pair_sentence_compares_the_printed_values(summary, effect_table, ch
     assert "begge" not in v["effect"]["pairs"]["bestillinger_forberedelser"]
 
 
-def test_the_holm_sentence_reads_naturally_for_equal_and_different_counts() -> None:
+def test_the_holm_sentence_claims_adjusted_counts_only_for_the_model() -> None:
     from pipeline.report.variables import holm_sentence
 
-    assert holm_sentence(24, 24, 24) == (
+    assert holm_sentence(24, 20) == (
         "Uten justering er endringen statistisk signifikant for 24 av faktorene med den "
-        "parede t-testen, og alle er det fortsatt etter justeringen, både med t-testen og "
-        "i modellen."
+        "parede t-testen, og i modellen er 20 signifikante etter justeringen."
     )
-    assert holm_sentence(24, 20, 20).endswith(
-        "og etter justeringen gjelder det 20, både med t-testen og i modellen."
-    )
-    assert holm_sentence(12, 9, 8).endswith(
-        "og etter justeringen gjelder det ni med t-testen og åtte i modellen."
-    )
-    assert holm_sentence(3, 0, 0).endswith("verken med t-testen eller i modellen.")
-    assert holm_sentence(0, 0, 1).startswith(
+    assert "t-testen" not in holm_sentence(12, 9).split(", og ")[1]
+    assert holm_sentence(12, 8).endswith("i modellen er 8 signifikante etter justeringen.")
+    assert holm_sentence(7, 2).endswith("i modellen er to signifikante etter justeringen.")
+    assert holm_sentence(3, 0).endswith("ingen av endringene signifikante etter justeringen.")
+    assert holm_sentence(0, 1).startswith(
         "Uten justering er endringen ikke statistisk signifikant for noen av faktorene"
     )
 
@@ -396,7 +395,47 @@ def test_a_shown_follow_up_names_the_self_selection() -> None:
 
 def test_groups_without_an_organisation_are_counted(summary, effect_table, change_counts, items):
     participants = pd.DataFrame(
-        {"organisation": ["Kartverket", "ikke oppgitt", " Ikke oppgitt ", "NOKUT"]}
+        {
+            "organisation": ["Kartverket", "ikke oppgitt", " Ikke oppgitt ", "NOKUT"],
+            "kull": [1, 1, 2, 2],
+            "start_date": pd.to_datetime(["2016-08-01"] * 2 + ["2017-01-01"] * 2),
+            "end_date": pd.to_datetime(["2017-05-01"] * 2 + ["2017-10-01"] * 2),
+        }
     )
     v = build_variables(summary, effect_table, change_counts, items, participants=participants)
     assert v["facts"]["not_given"] == "2" and v["ord"]["facts"]["not_given"] == "to"
+
+
+def test_a_small_or_negative_smallest_d_is_no_change_worth_naming() -> None:
+    from pipeline.report.variables import least_change_sentences
+
+    both = least_change_sentences([("Oppgavekonflikt", -0.06), ("Relasjonskonflikt", 0.31)])
+    assert both["bottom_d"] == (
+        "Minst endret seg «Relasjonskonflikt» (d = 0,31), og på «Oppgavekonflikt» "
+        "(d = −0,06) var det ingen endring av betydning."
+    )
+    assert both["bottom_short"].startswith("Minst endret seg «Relasjonskonflikt», og på")
+    least = least_change_sentences([("A", 0.45), ("B", 0.2)])  # 0,20 is a small effect
+    assert least["bottom_d"] == "Minst endret seg «A» (d = 0,45) og «B» (d = 0,20)."
+    none = least_change_sentences([("A", -0.194), ("B", 0.05)])
+    assert none["bottom_short"] == "På «A» og «B» var det ingen endring av betydning"
+
+
+def test_the_intake_note_names_years_with_more_or_no_cohorts() -> None:
+    from pipeline.report.variables import intake_note, programme_period
+
+    starts = {0: "2015-09-01", 1: "2016-01-10", 2: "2016-03-01", 3: "2016-08-01",
+              4: "2016-10-01", 5: "2017-01-01", 6: "2019-01-01"}  # fmt: skip
+    participants = pd.DataFrame(
+        {
+            "kull": list(starts),
+            "start_date": pd.to_datetime(list(starts.values())),
+            "end_date": pd.to_datetime([None] * 6 + ["2019-10-01"]),
+        }
+    )
+    assert intake_note(participants, 3) == (
+        "Unntakene var at fire kull startet i 2016 og ingen kull startet i 2018."
+    )
+    assert intake_note(participants, 4) == "Unntaket var at ingen kull startet i 2018."
+    assert intake_note(participants, None) == ""
+    assert programme_period(participants) == "2015–2019"

@@ -97,10 +97,9 @@ def facts_figure(facts: dict, as_of: str) -> Built:
 
 
 def facts_caption(facts: dict, as_of: str) -> str:
-    return (
-        f"Nøkkeltall for de {facts['groups']} ledergruppene som hadde startet i programmet "
-        f"per {format_date(as_of)}."
-    )
+    """The date is the data's, not the time of participation (the programme may have ended)."""
+    groups = facts["groups"]
+    return f"Nøkkeltall for de {groups} ledergruppene i datagrunnlaget per {format_date(as_of)}."
 
 
 def facts_alt(facts: dict) -> str:

@@ -106,6 +106,21 @@ def table_figures(published: Mapping, effect_table: pd.DataFrame) -> list[Figure
     return figures
 
 
+def ci_figures(published: Mapping, effect_table: pd.DataFrame) -> list[Figure]:
+    """Both bounds of every printed confidence interval in Tabell 2 beside this edition's."""
+    built = effect_table.set_index("factor")
+    rows = [
+        *published["effect_2019"]["factors"],
+        {"key": GTEI, **published["effect_2019"]["global_index"]},
+    ]
+    figures = []
+    for row in rows:
+        for bound, column in zip(row["ci"], ("ci_low", "ci_high"), strict=True):
+            value = built.at[row["key"], column] if row["key"] in built.index else None
+            figures.append(Figure(f"{row['key']}.{column}", bound, value, 2))
+    return figures
+
+
 def _join(parts: Sequence[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
 
@@ -152,7 +167,11 @@ def published_variables(
     """``publisert.*``: the printed column's facts and this edition against the 2019 figures."""
     headline = headline_figures(published, summary)
     table = table_figures(published, effect_table)
+    cis = ci_figures(published, effect_table)
     return {
+        "ci_cells": fmt_int(len(cis)),
+        "ci_off": fmt_int(sum(f.differs for f in cis)),
+        "ci_gap": fmt_number(largest_gap(cis)),
         "devarea": devarea_column(published),
         "deviations": deviation_sentence(headline),
         "table_cells": fmt_int(len(table)),

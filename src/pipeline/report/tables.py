@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from pipeline.data.codebook import Codebook
+from pipeline.data.synth.cohorts import NOT_GIVEN
 from pipeline.format.numbers import MISSING, fmt_date, fmt_int, fmt_number, fmt_pct, fmt_plain
 from pipeline.stats.effect import GTEI
 
@@ -115,15 +116,15 @@ def tabell2(table: pd.DataFrame, confidence: float, paired_groups: int) -> str:
 def tabell1(counts: pd.DataFrame, threshold: float, paired_groups: int) -> str:
     """Tabell 1: groups with a change of at least +threshold per factor, and the rest."""
     step = fmt_plain(threshold)
-    header = ["Faktor", f"Positiv endring (≥ +{step})", "Uendret eller negativ"]
+    header = ["Faktor", f"Positiv endring (≥ +{step})", f"Under +{step}"]
     rows = [
         [escape(r.label), fmt_int(r.n_positive), fmt_int(r.n_not_positive)]
         for r in counts.itertuples()
     ]
     caption = (
-        f"Antall ledergrupper som har utviklet seg positivt (minst +{step} i endring) og "
-        "som har stått stille eller utviklet seg negativt fra oppstart til avslutning, "
-        f"per faktor (N = {fmt_int(paired_groups)} ledergrupper)."
+        f"Antall ledergrupper med positiv utvikling (minst +{step} i endring) fra "
+        f"oppstart til avslutning, og antall som har endret seg mindre enn +{step} eller "
+        f"gått ned, per faktor (N = {fmt_int(paired_groups)} ledergrupper)."
     )
     return captioned(pipe_table(header, rows, "lrr"), caption, "tbl-endring-antall")
 
@@ -200,17 +201,27 @@ def deltakere(
     rows = [
         [
             str(int(r.kull)),
-            escape(r.organisation),
+            f"*({NOT_GIVEN})*" if r.organisation == NOT_GIVEN else escape(r.organisation),
             ORG_TYPES.get(r.org_type, escape(r.org_type)),
             _period(r.start_date, r.end_date),
         ]
         for r in participants.itertuples()
     ]
     running = participants["end_date"].isna().any()
+    who = (
+        f"Ledergrupper som hadde startet i programmet per {fmt_date(as_of)}"
+        if running
+        else "Ledergrupper som deltok i programmet "
+        f"({_period(participants['start_date'].min(), participants['end_date'].max())})"
+    )
     caption = (
-        f"Ledergrupper som hadde startet i programmet per {fmt_date(as_of)}, etter kull "
-        f"({fmt_int(len(participants))} ledergrupper)."
+        f"{who}, etter kull ({fmt_int(len(participants))} ledergrupper)."
         + (" Periode uten sluttår: gruppen var fortsatt i programmet." if running else "")
+        + (
+            f" Der virksomheten er «({NOT_GIVEN})», står navnet ikke i datagrunnlaget."
+            if (participants["organisation"] == NOT_GIVEN).any()
+            else ""
+        )
         + kull_note([int(k) for k in participants["kull"]], cohorts)
         + " Virksomhetene står med det navnet de hadde da de deltok, og typen «Direktorat» "
         "omfatter også andre underliggende virksomheter."

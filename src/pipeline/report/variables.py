@@ -8,14 +8,14 @@ Means, SDs, differences, d and r get two decimals (as Tabell 2), shares whole pe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import yaml
 
 from pipeline.data.layout import kull_list
 from pipeline.data.synth.cohorts import NOT_GIVEN
-from pipeline.format.house_style import running_text, with_word_forms
+from pipeline.format.house_style import fmt_words, running_text, with_word_forms
 from pipeline.format.numbers import (
     MONTHS,
     fmt_date,
@@ -30,10 +30,15 @@ from pipeline.stats.effect import EFFECT_BANDS, GTEI, RELIABLE_Z, SIGNIFICANCE
 
 SYNTHETIC_NOTICE = (
     "Tallene i denne utgaven er beregnet fra syntetiske data, ikke fra virkelige svar. "
-    "Dataene er generert og kalibrert slik at utgaven per 30. juni 2019 gjengir tallene "
-    "som ble publisert i 2019-rapporten, noen av dem med små avvik i siste desimal; alle "
-    "svar og resultater for enkeltgrupper og enkeltpersoner er oppdiktet."
+    "Dataene er generert og kalibrert slik at utgaven per 30. juni 2019 gjengir de fleste "
+    "hovedtallene i 2019-rapporten; avvikene er gjort rede for i vedlegg C, avsnittene "
+    "Definisjoner og Forbehold. Alle svar og resultater for enkeltgrupper og enkeltpersoner "
+    "er oppdiktet."
 )
+SYNTHETIC_REF = (
+    "Tallene er beregnet fra syntetiske data; se merknaden om datagrunnlaget i sammendraget."
+)
+"""The brief pointer that replaces the full notice after the Sammendrag box (colophon, C)."""
 REAL_DATA_NOTICE = (
     "Tallene i denne utgaven er beregnet fra deltakernes egne svar på Effect-kartleggingen "
     "og sluttevalueringen."
@@ -88,6 +93,41 @@ def last_end_text(participants: pd.DataFrame) -> str:
     return f"{MONTHS[last.month - 1]} {last.year}"
 
 
+def programme_period(participants: pd.DataFrame) -> str:
+    """``2015–2021``: the first start year to the last end year of the edition's groups."""
+    first = pd.to_datetime(participants["start_date"]).min().year
+    ends = pd.to_datetime(participants["end_date"]).dropna()
+    last = ends.max().year if not ends.empty else first
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def intake_note(participants: pd.DataFrame, per_year: int | None) -> str:
+    """The years whose intake broke the usual ``per_year`` kull: none started, or more did.
+
+    A kull's year is its first group's start; years before the first and after the last
+    intake are not gaps. Empty when every year kept to the rule or no rule is given.
+    """
+    if not per_year or participants.empty:
+        return ""
+    years = pd.to_datetime(participants.groupby("kull")["start_date"].min()).dt.year
+    counts = years.value_counts()
+    more = [f"{fmt_words(int(n))} kull startet i {y}" for y, n in counts.sort_index().items()
+            if n > per_year]  # fmt: skip
+    none = [y for y in range(years.min(), years.max() + 1) if y not in counts.index]
+    parts = [*more]
+    if none:
+        parts.append(f"ingen kull startet i {_join_words([str(y) for y in none])}")
+    if not parts:
+        return ""
+    return ("Unntakene var at " if len(parts) > 1 else "Unntaket var at ") + (
+        _join_words(parts) + "."
+    )
+
+
+def _join_words(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
+
+
 def not_given_count(participants: pd.DataFrame) -> int:
     """Groups whose organisation is not given (the data say ``ikke oppgitt``)."""
     names = participants["organisation"].astype("string").str.strip().str.casefold()
@@ -106,6 +146,7 @@ def _data(summary: Mapping) -> dict[str, str]:
     else:
         notice = SYNTHETIC_NOTICE if synthetic else REAL_DATA_NOTICE
     return {
+        "notice_ref": SYNTHETIC_REF if synthetic and not real else notice,
         "synthetic": "ja" if synthetic else "nei",
         "synthetic_cohorts": kull_list(synthetic) or "ingen",
         "real_cohorts": kull_list(real) or "ingen",
@@ -177,6 +218,38 @@ def _ranked(table: pd.DataFrame) -> dict[str, list]:
     return {"top": numbered(factors.head(TOP)), "bottom": numbered(factors.iloc[::-1].head(BOTTOM))}
 
 
+def least_change_sentences(bottom: Sequence[tuple[str, float]]) -> dict[str, str]:
+    """The smallest effects, said as no change worth naming when d is below a small effect.
+
+    A d of −0,06 is no "minst endring" but no change to speak of; ``bottom_d`` names each d
+    (appendix D), ``bottom_short`` only the factors (chapter 1). Compared as printed.
+    """
+    small = dict(EFFECT_BANDS)["small"]
+    none = [(label, d) for label, d in bottom if abs(round(d, 2)) < small]
+    least = [(label, d) for label, d in bottom if abs(round(d, 2)) >= small]
+
+    def named(rows: Sequence[tuple[str, float]], with_d: bool) -> str:
+        parts = [f"«{label}»" + (f" (d = {fmt_number(d)})" if with_d else "") for label, d in rows]
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
+
+    def sentence(with_d: bool) -> str:
+        said = []
+        if least:
+            said.append(f"minst endret seg {named(least, with_d)}")
+        if none:
+            said.append(f"på {named(none, with_d)} var det ingen endring av betydning")
+        text = ", og ".join(said)
+        return text[0].upper() + text[1:]
+
+    return {"bottom_d": sentence(True) + ".", "bottom_short": sentence(False)}
+
+
+def _bottom(table: pd.DataFrame) -> list[tuple[str, float]]:
+    """The ``BOTTOM`` smallest d's (label, d), smallest first, as ``_ranked`` orders them."""
+    factors = table[(table["factor"] != GTEI) & table["d"].notna()]
+    return [(r.label, float(r.d)) for r in factors.iloc[::-1].head(BOTTOM).itertuples()]
+
+
 def d_pair_phrase(first: tuple[str, str], second: tuple[str, str]) -> str:
     """Two factors' (label, formatted d) as one sentence; equal values are said once.
 
@@ -198,15 +271,17 @@ def _pairs(table: pd.DataFrame) -> dict[str, str]:
     }
 
 
-def holm_sentence(n_t: int, n_t_holm: int, n_model_holm: int) -> str:
-    """What Holm's adjustment leaves significant, said once when the counts agree.
+def holm_sentence(n_t: int, n_model_holm: int) -> str:
+    """What is significant before Holm's adjustment (t-test) and after it (the model).
 
-    Three counts in a row ("24 … 24 faktorer med t-testen og 24 faktorer i modellen") read
-    as a template; equal counts are named once, different ones each with its method.
+    Only the model's p-values are shown adjusted (Tabell D.3, ``p (Holm)``); the t-test's
+    stars in Tabell D.2 are unadjusted, so the sentence claims no adjusted t-test count.
+    Both counts are digits when either is ten or more (house style).
     """
+    digits = max(n_t, n_model_holm) >= 10
 
     def words(n: int) -> str:
-        return running_text(fmt_int(n))
+        return fmt_int(n) if digits else running_text(fmt_int(n))
 
     before = (
         "Uten justering er endringen ikke statistisk signifikant for noen av faktorene med "
@@ -215,17 +290,10 @@ def holm_sentence(n_t: int, n_t_holm: int, n_model_holm: int) -> str:
         else f"Uten justering er endringen statistisk signifikant for {words(n_t)} av "
         "faktorene med den parede t-testen"
     )
-    if n_t_holm != n_model_holm:
-        after = (
-            f"etter justeringen gjelder det {words(n_t_holm)} med t-testen og "
-            f"{words(n_model_holm)} i modellen"
-        )
-    elif n_t_holm == 0:
-        after = "etter justeringen gjelder det ingen av dem, verken med t-testen eller i modellen"
-    elif n_t_holm == n_t:
-        after = "alle er det fortsatt etter justeringen, både med t-testen og i modellen"
+    if n_model_holm == 0:
+        after = "i modellen er ingen av endringene signifikante etter justeringen"
     else:
-        after = f"etter justeringen gjelder det {words(n_t_holm)}, både med t-testen og i modellen"
+        after = f"i modellen er {words(n_model_holm)} signifikante etter justeringen"
     return f"{before}, og {after}."
 
 
@@ -243,6 +311,7 @@ def _effect(e: Mapping, table: pd.DataFrame, counts: pd.DataFrame) -> dict[str, 
         "factors": _factor_rows(table, counts, e["paired_groups"]),
         "pairs": _pairs(table),
         **_ranked(table),
+        **least_change_sentences(_bottom(table)),
     }
 
 
@@ -273,10 +342,17 @@ def followup_sentence(f: Mapping, confidence: float) -> str:
             f"for få til å si noe om utviklingen etter programmet, så vi viser ikke tallene før "
             f"minst {running_text(fmt_int(f['min_groups']))} grupper har svart."
         )
+    complete = (
+        ("Begge har" if n == 2 else f"Alle {running_text(fmt_int(n))} har")
+        + " fullstendig GTEI; indeksen var"
+        if f["gtei_groups"] == n
+        else f"For de {running_text(fmt_int(f['gtei_groups']))} av dem med fullstendig GTEI "
+        "var indeksen"
+    )
     return (
-        f"I datagrunnlaget har {who} svart på kartleggingen ett år etter avslutning. For de "
-        f"{running_text(fmt_int(f['gtei_groups']))} av dem med fullstendig GTEI var indeksen "
-        f"{fmt_number(f['gtei_t2'])} ved avslutning og {fmt_number(f['gtei_t3'])} ett år senere, "
+        f"I datagrunnlaget har {who} svart på kartleggingen ett år etter avslutning. "
+        f"{complete} {fmt_number(f['gtei_t2'])} ved avslutning og "
+        f"{fmt_number(f['gtei_t3'])} ett år senere, "
         f"en endring på {fmt_number(f['gtei_diff_t3_t2'])} poeng "
         f"({fmt_pct(confidence * 100)} KI {fmt_number(f['ci_low'])} til "
         f"{fmt_number(f['ci_high'])}). {SELF_SELECTED}"
@@ -300,9 +376,7 @@ def _model(m: Mapping, s: Mapping, model: pd.DataFrame) -> dict[str, object]:
     return {
         **{f"gtei_{k}": fmt_number(m[f"gtei_{k}"]) for k in ("estimate", "ci_low", "ci_high")},
         "gtei_p": fmt_p(m["gtei_p"]),
-        "holm_sentence": holm_sentence(
-            s["n_significant"], m["n_significant_t_holm"], m["n_significant_holm"]
-        ),
+        "holm_sentence": holm_sentence(s["n_significant"], m["n_significant_holm"]),
         **{k: fmt_int(m[k]) for k in ("n_factors", "n_random_slope", "n_fallback", "n_significant",
                                         "n_significant_holm", "n_significant_t_holm")},
         "factors": {
@@ -424,6 +498,9 @@ def build_variables(
         variables["programme"] = programme_variables(programme)
     if participants is not None:
         variables["facts"]["not_given"] = fmt_int(not_given_count(participants))
+        variables["facts"]["period"] = programme_period(participants)
+        per_year = (programme or {}).get("cohorts_per_year")
+        variables["facts"]["intake_note"] = intake_note(participants, per_year)
     if published is not None:
         variables["publisert"] = published_variables(published, summary, effect_table)
     return with_word_forms(variables)
