@@ -63,8 +63,13 @@ class _TextOf(HTMLParser):
 
 
 def html_text(path: Path) -> str:
+    return html_string_text(path.read_text(encoding="utf-8"))
+
+
+def html_string_text(html: str) -> str:
+    """The text a reader sees in a page or a fragment of one (entities resolved)."""
     parser = _TextOf()
-    parser.feed(path.read_text(encoding="utf-8"))
+    parser.feed(html)
     return "".join(parser.parts)
 
 
